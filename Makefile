@@ -1,0 +1,55 @@
+# Benji Desktop — the two commands a newcomer needs are `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: run test lint typecheck layering pytest forms check-forms bench fuzz bundle wheel screenshots clean
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+## Open the app on the embedded Sandbox.
+run: $(STAMP) forms
+	$(PY) -m benji_desktop
+
+## Everything CI runs: lint, types, layering, the whole pytest suite (offscreen).
+test: $(STAMP) forms lint typecheck pytest
+
+lint: $(STAMP)
+	$(PY) -m ruff check benji_desktop tests bench packaging
+	$(PY) -m ruff format --check benji_desktop tests bench packaging
+
+typecheck: $(STAMP)
+	$(PY) -m mypy benji_desktop
+
+pytest: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -p no:cacheprovider
+
+## Compile ui/*.ui and resources/ into benji_desktop/views/generated (committed; a test checks freshness).
+forms: $(STAMP)
+	$(PY) packaging/build_forms.py
+
+bench: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(PY) bench/run_all.py
+
+fuzz: $(STAMP)
+	$(PY) -m pytest -q tests/integration/test_sandbox_contract.py --fuzz-examples=500
+
+wheel: $(STAMP)
+	$(PY) -m build --outdir dist .
+
+bundle: $(STAMP)
+	$(PY) -m pip install --quiet pyinstaller
+	$(PY) packaging/build_bundle.py
+
+screenshots: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(PY) -m benji_desktop screenshot --out docs/screenshots
+
+clean:
+	rm -rf build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

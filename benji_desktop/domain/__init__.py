@@ -1,0 +1,1 @@
+"""Plain data shared by every layer: entity types, the event catalogue, masking, environments."""

@@ -1,0 +1,43 @@
+"""The canonical form the Sandbox and `send` emit: compact JSON, lowercase-hex HMAC-SHA256 of those bytes."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from email.utils import format_datetime
+
+SIGNATURE_HEADER = "x-benji-signature"
+DATETIME_HEADER = "x-webhook-datetime"
+
+
+def digest(body: bytes, salt: str) -> bytes:
+    return hmac.new(salt.encode("utf-8"), body, hashlib.sha256).digest()
+
+
+def sign(body: bytes, salt: str) -> str:
+    """Lowercase hex HMAC-SHA256 of the exact body bytes, keyed with the salt as UTF-8."""
+    return digest(body, salt).hex()
+
+
+def canonical_body(event: str, entity_type: int, entity_id: int | str) -> bytes:
+    """Serialise once; the caller signs and sends exactly these bytes."""
+    payload = {"event": event, "entity_type": entity_type, "entity_id": entity_id}
+    return json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def format_http_date(moment: datetime | None = None) -> str:
+    """IMF-fixdate, e.g. `Tue, 22 Oct 2024 21:57:02 GMT`."""
+    moment = (moment or datetime.now(UTC)).astimezone(UTC)
+    return format_datetime(moment.replace(microsecond=0), usegmt=True)
+
+
+def signed_headers(body: bytes, salts: Sequence[str], moment: datetime | None = None) -> dict[str, str]:
+    """Headers for a delivery; several salts (rotation overlap) give comma-separated signatures."""
+    return {
+        "Content-Type": "application/json",
+        SIGNATURE_HEADER: ",".join(sign(body, salt) for salt in salts),
+        DATETIME_HEADER: format_http_date(moment),
+    }

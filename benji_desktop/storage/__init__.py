@@ -1,0 +1,1 @@
+"""Durable local state: where data lives, the capture store, typed settings."""
