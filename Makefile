@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint typecheck layering pytest forms check-forms bench fuzz bundle wheel screenshots clean
+.PHONY: run test lint typecheck layering pytest forms check-forms bench fuzz bundle wheel icons screenshots clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -41,12 +41,19 @@ bench: $(STAMP)
 fuzz: $(STAMP)
 	$(PY) -m pytest -q tests/integration/test_sandbox_contract.py --fuzz-examples=500
 
-wheel: $(STAMP)
+## Wheel and sdist in dist/ (the wheel is built from the sdist, which proves the sdist can rebuild it).
+wheel: $(STAMP) forms
+	$(PY) packaging/make_icons.py --check
 	$(PY) -m build --outdir dist .
 
+## One-folder PyInstaller bundle in dist/benji-desktop/ (see docs/packaging.md), smoke-tested after the build.
 bundle: $(STAMP)
-	$(PY) -m pip install --quiet pyinstaller
+	$(PY) -m pip install --quiet 'pyinstaller>=6.10'
 	$(PY) packaging/build_bundle.py
+
+## Render resources/icons/benji-desktop.svg into the PNG sizes, .ico and .icns (committed; a test checks them).
+icons: $(STAMP)
+	$(PY) packaging/make_icons.py
 
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m benji_desktop screenshot --out docs/screenshots
