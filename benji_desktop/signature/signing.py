@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import json
@@ -13,8 +14,13 @@ SIGNATURE_HEADER = "x-benji-signature"
 DATETIME_HEADER = "x-webhook-datetime"
 
 
+def salt_key(salt: str) -> bytes:
+    """The HMAC key: the salt as UTF-8 (lone surrogates kept, so a pasted odd salt cannot raise)."""
+    return salt.encode("utf-8", "surrogatepass")
+
+
 def digest(body: bytes, salt: str) -> bytes:
-    return hmac.new(salt.encode("utf-8"), body, hashlib.sha256).digest()
+    return hmac.new(salt_key(salt), body, hashlib.sha256).digest()
 
 
 def sign(body: bytes, salt: str) -> str:
@@ -34,10 +40,28 @@ def format_http_date(moment: datetime | None = None) -> str:
     return format_datetime(moment.replace(microsecond=0), usegmt=True)
 
 
-def signed_headers(body: bytes, salts: Sequence[str], moment: datetime | None = None) -> dict[str, str]:
+SIGNATURE_ENCODINGS = ("hex", "HEX", "base64", "sha256=hex")
+
+
+def encode_signature(value: bytes, encoding: str = "hex") -> str:
+    """A digest in one of the encodings `send` can emit to exercise a receiver; "hex" is canonical."""
+    if encoding == "hex":
+        return value.hex()
+    if encoding == "HEX":
+        return value.hex().upper()
+    if encoding == "base64":
+        return base64.b64encode(value).decode("ascii")
+    if encoding == "sha256=hex":
+        return "sha256=" + value.hex()
+    raise ValueError(f"unknown signature encoding {encoding!r}; use one of {', '.join(SIGNATURE_ENCODINGS)}")
+
+
+def signed_headers(
+    body: bytes, salts: Sequence[str], moment: datetime | None = None, *, encoding: str = "hex"
+) -> dict[str, str]:
     """Headers for a delivery; several salts (rotation overlap) give comma-separated signatures."""
     return {
         "Content-Type": "application/json",
-        SIGNATURE_HEADER: ",".join(sign(body, salt) for salt in salts),
+        SIGNATURE_HEADER: ",".join(encode_signature(digest(body, salt), encoding) for salt in salts),
         DATETIME_HEADER: format_http_date(moment),
     }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hmac
+import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -13,8 +14,9 @@ from enum import StrEnum
 from typing import Any
 
 from benji_desktop.domain.masking import mask_secret
+from benji_desktop.signature.payload import PayloadInfo, parse_payload
 from benji_desktop.signature.signing import DATETIME_HEADER, SIGNATURE_HEADER, digest
-from benji_desktop.signature.timestamps import parse_webhook_datetime
+from benji_desktop.signature.timestamps import parse_webhook_datetime_detail
 
 DEFAULT_TOLERANCE_SECONDS = 300.0
 
@@ -30,21 +32,38 @@ class Verdict(StrEnum):
     STALE = "STALE"
 
 
+class SaltRole(StrEnum):
+    """Why a salt is known: accepted for this endpoint, or only to explain a failure."""
+
+    CURRENT = "current"
+    PREVIOUS = "previous"  # the salt a rotation replaced (accepted during the overlap, else only explained)
+    OTHER_SUBSCRIPTION = "other subscription"
+
+
 @dataclass(frozen=True)
 class KnownSalt:
-    """A salt to check with, and where it came from (shown in reports, always masked)."""
+    """A salt to check with, and where it came from (reports show the label, never the salt)."""
 
-    salt: str
+    salt: str = field(repr=False)
     label: str = "salt"
-    subscription_id: str | None = None
+    subscription_id: int | str | None = None
     environment: str | None = None
+    role: SaltRole = SaltRole.CURRENT
+
+    def __repr__(self) -> str:
+        return f"KnownSalt(label={self.label!r}, salt={mask_secret(self.salt)!r}, role={self.role.value!r})"
 
 
 @dataclass(frozen=True)
 class DecodedSignature:
     token: str  # as received, after trimming
-    form: str  # "hex", "HEX", "base64", with "sha256=" noted as a prefix
+    form: str  # "hex", "HEX", "mixed-case hex", "base64", "base64url", each possibly after "sha256="
     value: bytes  # the 32 decoded bytes
+    index: int = 0  # position among the received signatures (0-based)
+
+    @property
+    def canonical(self) -> bool:
+        return self.form == "hex"
 
 
 @dataclass(frozen=True)
@@ -61,10 +80,12 @@ class VerificationReport:
     undecodable: tuple[str, ...] = ()
     expected: str | None = None  # lowercase hex with the first known salt
     datetime_text: str | None = None
+    datetime_form: str | None = None
     timestamp: datetime | None = None
     skew_seconds: float | None = None  # positive: the header is in the future
     tolerance_seconds: float = DEFAULT_TOLERANCE_SECONDS
     timestamp_ignored: bool = False
+    payload: PayloadInfo | None = None
     reasons: list[str] = field(default_factory=list)
     cause: str | None = None  # the likely cause with the fix, one sentence
 
@@ -73,51 +94,84 @@ class VerificationReport:
         return self.match.salt.label if self.match else None
 
     def to_json(self) -> dict[str, Any]:
+        payload = self.payload
         return {
             "verdict": self.verdict.value,
             "matched_salt": mask_secret(self.match.salt.salt) if self.match else None,
             "matched_salt_label": self.matched_salt_label,
+            "matched_subscription_id": self.match.salt.subscription_id if self.match else None,
+            "matched_signature": self.match.signature.token if self.match else None,
+            "matched_signature_index": self.match.signature.index if self.match else None,
             "matched_form": self.match.signature.form if self.match else None,
             "received": list(self.received),
+            "undecodable": list(self.undecodable),
             "expected": self.expected,
             "datetime": self.datetime_text,
+            "datetime_form": self.datetime_form,
+            "timestamp": self.timestamp.isoformat() if self.timestamp else None,
             "skew_seconds": self.skew_seconds,
             "tolerance_seconds": self.tolerance_seconds,
             "timestamp_ignored": self.timestamp_ignored,
+            "payload": None
+            if payload is None
+            else {
+                "event": payload.event,
+                "entity_type": payload.entity_type,
+                "entity_id": payload.entity_id,
+                "problems": list(payload.problems),
+            },
             "reasons": list(self.reasons),
             "cause": self.cause,
         }
 
 
+def header_pairs(headers: Headers) -> list[tuple[str, str]]:
+    """Headers as `(name, value)` strings in received order, whatever the caller handed in."""
+    items = headers.items() if isinstance(headers, Mapping) else headers
+    pairs: list[tuple[str, str]] = []
+    for item in items:
+        name, value = item
+        pairs.append((_as_text(name), _as_text(value)))
+    return pairs
+
+
+def _as_text(value: object) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bytes | bytearray):
+        return bytes(value).decode("latin-1")
+    return str(value)
+
+
 def header_values(headers: Headers, name: str) -> list[str]:
     """All values of a header, any case, in received order."""
-    items = headers.items() if isinstance(headers, Mapping) else headers
     wanted = name.lower()
-    return [value for key, value in items if key.lower() == wanted]
+    return [value for key, value in header_pairs(headers) if key.strip().lower() == wanted]
 
 
-_PREFIX = re.compile(r"^(sha256=)", re.IGNORECASE)
+_PREFIX = re.compile(r"^sha256=", re.IGNORECASE)
 _HEX64 = re.compile(r"^[0-9a-fA-F]{64}$")
+_BASE64 = re.compile(r"^[A-Za-z0-9+/]{43}=?$")
+_BASE64URL = re.compile(r"^[A-Za-z0-9_-]{43}=?$")
 
 
-def decode_signature_token(token: str) -> DecodedSignature | None:
+def decode_signature_token(token: str, index: int = 0) -> DecodedSignature | None:
     """One signature in any accepted encoding, or None when it cannot be a SHA-256 digest."""
     token = token.strip()
-    body = _PREFIX.sub("", token)
-    prefix = "sha256=" if body != token else ""
-    if _HEX64.match(body):
-        form = "hex" if body == body.lower() else ("HEX" if body == body.upper() else "mixed-case hex")
-        return DecodedSignature(token, prefix + form, bytes.fromhex(body))
-    padded = body + "=" * (-len(body) % 4)
-    for decoder, form in ((base64.b64decode, "base64"), (base64.urlsafe_b64decode, "base64url")):
-        try:
-            value = decoder(padded.encode("ascii"), validate=True) if decoder is base64.b64decode else decoder(
-                padded.encode("ascii")
-            )
-        except (binascii.Error, ValueError, UnicodeEncodeError):
-            continue
-        if len(value) == 32:
-            return DecodedSignature(token, prefix + form, value)
+    prefix_match = _PREFIX.match(token)
+    prefix = prefix_match.group(0) if prefix_match else ""
+    text = token[len(prefix) :]
+    if _HEX64.match(text):
+        form = "hex" if text == text.lower() else ("HEX" if text == text.upper() else "mixed-case hex")
+        return DecodedSignature(token, prefix + form, bytes.fromhex(text), index)
+    padded = text if text.endswith("=") else text + "="
+    try:
+        if _BASE64.match(text):
+            return DecodedSignature(token, prefix + "base64", base64.b64decode(padded, validate=True), index)
+        if _BASE64URL.match(text):
+            return DecodedSignature(token, prefix + "base64url", base64.urlsafe_b64decode(padded), index)
+    except (binascii.Error, ValueError):
+        return None
     return None
 
 
@@ -136,6 +190,84 @@ def find_match(
     return None
 
 
+def _sane_tolerance(value: float) -> float:
+    try:
+        tolerance = abs(float(value))
+    except (TypeError, ValueError, OverflowError):
+        return DEFAULT_TOLERANCE_SECONDS
+    return DEFAULT_TOLERANCE_SECONDS if math.isnan(tolerance) else tolerance
+
+
+def _aware_utc(now: datetime | None) -> datetime:
+    if now is None:
+        return datetime.now(UTC)
+    if now.tzinfo is None:
+        return now.replace(tzinfo=UTC)
+    return now.astimezone(UTC)
+
+
+def verify_unguarded(
+    body: bytes,
+    headers: Headers,
+    salts: Sequence[KnownSalt],
+    *,
+    now: datetime | None = None,
+    tolerance_seconds: float = DEFAULT_TOLERANCE_SECONDS,
+    ignore_timestamp: bool = False,
+    other_salts: Sequence[KnownSalt] = (),
+    diagnose: bool = True,
+) -> VerificationReport:
+    """`verify` without its last-resort guard, so tests can prove the guard is never what saves us."""
+    body = bytes(body)
+    now = _aware_utc(now)
+    salts = list(salts)
+    header_list = header_pairs(headers)
+    signature_values = header_values(header_list, SIGNATURE_HEADER)
+    datetime_values = header_values(header_list, DATETIME_HEADER)
+    report = VerificationReport(
+        verdict=Verdict.INVALID,
+        tolerance_seconds=_sane_tolerance(tolerance_seconds),
+        timestamp_ignored=ignore_timestamp,
+        datetime_text=datetime_values[0] if datetime_values else None,
+        payload=parse_payload(body),
+    )
+    parsed = parse_webhook_datetime_detail(report.datetime_text)
+    if parsed is not None:
+        report.timestamp = parsed.moment
+        report.datetime_form = parsed.form
+        report.skew_seconds = round((parsed.moment - now).total_seconds(), 3)
+    tokens = [token for value in signature_values for token in split_signatures(value)]
+    report.received = tuple(tokens)
+    attempts = [(token, decode_signature_token(token, index)) for index, token in enumerate(tokens)]
+    decoded = [signature for _, signature in attempts if signature is not None]
+    report.undecodable = tuple(token for token, signature in attempts if signature is None)
+    if salts:
+        report.expected = digest(body, salts[0].salt).hex()
+
+    if not tokens:
+        report.verdict = Verdict.UNSIGNED
+    elif not decoded:
+        report.verdict = Verdict.MALFORMED
+    elif not salts:
+        report.verdict = Verdict.NO_SALT
+    else:
+        report.match = find_match(body, decoded, salts)
+        if report.match is None:
+            report.verdict = Verdict.INVALID
+        elif ignore_timestamp:
+            report.verdict = Verdict.VALID
+        elif report.skew_seconds is None or abs(report.skew_seconds) > report.tolerance_seconds:
+            report.verdict = Verdict.STALE
+        else:
+            report.verdict = Verdict.VALID
+
+    if diagnose:
+        from benji_desktop.signature.doctor import explain
+
+        explain(report, body, header_list, salts, decoded, other_salts=other_salts)
+    return report
+
+
 def verify(
     body: bytes,
     headers: Headers,
@@ -144,48 +276,28 @@ def verify(
     now: datetime | None = None,
     tolerance_seconds: float = DEFAULT_TOLERANCE_SECONDS,
     ignore_timestamp: bool = False,
+    other_salts: Sequence[KnownSalt] = (),
     diagnose: bool = True,
 ) -> VerificationReport:
-    """Verify a webhook. Never raises, whatever the input; the doctor explains any failure."""
-    now = (now or datetime.now(UTC)).astimezone(UTC)
-    header_list = list(headers.items()) if isinstance(headers, Mapping) else list(headers)
-    signature_text = ",".join(header_values(header_list, SIGNATURE_HEADER))
-    datetime_values = header_values(header_list, DATETIME_HEADER)
-    report = VerificationReport(
-        verdict=Verdict.INVALID,
-        tolerance_seconds=tolerance_seconds,
-        timestamp_ignored=ignore_timestamp,
-        datetime_text=datetime_values[0] if datetime_values else None,
-    )
-    report.timestamp = parse_webhook_datetime(report.datetime_text)
-    if report.timestamp is not None:
-        report.skew_seconds = round((report.timestamp - now).total_seconds(), 3)
-    tokens = split_signatures(signature_text)
-    report.received = tuple(tokens)
-    decoded = [d for d in (decode_signature_token(t) for t in tokens) if d is not None]
-    report.undecodable = tuple(t for t in tokens if decode_signature_token(t) is None)
-    if salts:
-        report.expected = digest(body, salts[0].salt).hex()
+    """Verify a webhook. Never raises, whatever the input; the doctor explains any failure.
 
-    if not tokens:
-        report.verdict = Verdict.UNSIGNED
-    elif not salts:
-        report.verdict = Verdict.NO_SALT
-    elif not decoded:
-        report.verdict = Verdict.MALFORMED
-    else:
-        report.match = find_match(body, decoded, salts)
-        if report.match is None:
-            report.verdict = Verdict.INVALID
-        elif ignore_timestamp:
-            report.verdict = Verdict.VALID
-        elif report.skew_seconds is None or abs(report.skew_seconds) > tolerance_seconds:
-            report.verdict = Verdict.STALE
-        else:
-            report.verdict = Verdict.VALID
-
-    if diagnose:
-        from benji_desktop.signature.doctor import explain
-
-        explain(report, body, header_list, salts, decoded)
-    return report
+    `salts` are the salts accepted for this endpoint; `other_salts` (other subscriptions' salts, salts retired
+    by a rotation) never make a request valid but let the doctor name the salt the sender really used.
+    """
+    try:
+        return verify_unguarded(
+            body,
+            headers,
+            salts,
+            now=now,
+            tolerance_seconds=tolerance_seconds,
+            ignore_timestamp=ignore_timestamp,
+            other_salts=other_salts,
+            diagnose=diagnose,
+        )
+    except Exception as error:  # a receiver must never answer 5xx because of what a sender sent
+        return VerificationReport(
+            verdict=Verdict.MALFORMED,
+            reasons=[f"The request could not be read ({type(error).__name__})."],
+            cause="The request could not be read at all; capture it again and report this as a bug.",
+        )
