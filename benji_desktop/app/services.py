@@ -1,0 +1,450 @@
+"""The one place that builds settings, secrets, captures, receiver, sandbox and clients, and starts/stops them."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+from urllib.parse import urlsplit
+
+from benji_desktop.domain.environments import DEFAULT_ENVIRONMENTS, SANDBOX_ID, Environment
+from benji_desktop.secretstore import SecretStore, api_key_name, manual_salt_name, salt_name
+from benji_desktop.signature import KnownSalt, SaltRole
+from benji_desktop.storage.captures import CaptureStore
+from benji_desktop.storage.paths import DataLayout
+from benji_desktop.storage.settings import Settings, SettingsStore
+
+if TYPE_CHECKING:  # the heavy modules (aiohttp, httpx) are imported in start(), after the window is up
+    import httpx
+
+    from benji_desktop.client import PlatformClient
+    from benji_desktop.receiver import Receiver
+    from benji_desktop.sandbox import SandboxServer
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+# Secret store backends cannot list names, so the subscription salts we hold are indexed under this name.
+SALT_INDEX_NAME = "salt/index"
+LOCAL_RECEIVER_PATH = "/webhooks/benji"
+
+
+@dataclass(frozen=True)
+class SubscriptionSalt:
+    """A subscription's salt as the receiver needs it: which endpoint it signs for, and the rotated-out one."""
+
+    environment_id: str
+    subscription_id: int
+    endpoint: str
+    salt: str
+    previous_salt: str | None = None
+
+    @property
+    def index_key(self) -> str:
+        return f"{self.environment_id}/{self.subscription_id}"
+
+
+class AppSaltSource:
+    """Every subscription's salt from every environment, plus the salts the user typed (the receiver asks)."""
+
+    def __init__(self) -> None:
+        self._subscriptions: dict[tuple[str, int], SubscriptionSalt] = {}
+        self._manual: dict[str, str] = {}
+
+    def put_subscription(self, record: SubscriptionSalt) -> None:
+        self._subscriptions[(record.environment_id, record.subscription_id)] = record
+
+    def forget_subscription(self, environment_id: str, subscription_id: int) -> None:
+        self._subscriptions.pop((environment_id, subscription_id), None)
+
+    def subscriptions(self, environment_id: str | None = None) -> list[SubscriptionSalt]:
+        return [r for r in self._subscriptions.values() if environment_id in (None, r.environment_id)]
+
+    def put_manual(self, label: str, salt: str) -> None:
+        self._manual[label] = salt
+
+    def forget_manual(self, label: str) -> None:
+        self._manual.pop(label, None)
+
+    def salt_for_subscription(self, environment_id: str, subscription_id: int) -> str | None:
+        record = self._subscriptions.get((environment_id, subscription_id))
+        return record.salt if record else None
+
+    def all_secrets(self) -> list[str]:
+        """Every salt value known, for redaction of text shown in presentation mode or written to logs."""
+        values = [r.salt for r in self._subscriptions.values()]
+        values += [r.previous_salt for r in self._subscriptions.values() if r.previous_salt]
+        return values + list(self._manual.values())
+
+    def salts_for(self, host: str, path: str) -> list[KnownSalt]:
+        matching: list[SubscriptionSalt] = []
+        others: list[SubscriptionSalt] = []
+        for record in self._subscriptions.values():
+            endpoint_path = urlsplit(record.endpoint).path or "/"
+            (matching if endpoint_path == (path or "/") else others).append(record)
+        result: list[KnownSalt] = []
+        for record in matching:
+            result.append(self._known(record, record.salt, SaltRole.CURRENT))
+            if record.previous_salt:
+                result.append(self._known(record, record.previous_salt, SaltRole.PREVIOUS))
+        # With no subscription for this path every salt is a fair candidate; otherwise the rest only explain.
+        other_role = SaltRole.OTHER_SUBSCRIPTION if matching else SaltRole.CURRENT
+        for record in others:
+            result.append(self._known(record, record.salt, other_role))
+        for label, salt in self._manual.items():
+            result.append(KnownSalt(salt=salt, label=f"typed salt “{label}”"))
+        return result
+
+    @staticmethod
+    def _known(record: SubscriptionSalt, salt: str, role: SaltRole) -> KnownSalt:
+        name = DEFAULT_ENVIRONMENTS[record.environment_id].name if record.environment_id in DEFAULT_ENVIRONMENTS else ""
+        suffix = " (previous)" if role is SaltRole.PREVIOUS else ""
+        return KnownSalt(
+            salt=salt,
+            label=f"{name or record.environment_id} subscription #{record.subscription_id}{suffix}",
+            subscription_id=record.subscription_id,
+            environment=record.environment_id,
+            role=role,
+        )
+
+
+EnvironmentListener = Callable[[Environment], None]
+
+
+class AppServices:
+    """Owns every long-lived service; the window and the tests get them from here, never from globals."""
+
+    def __init__(
+        self,
+        layout: DataLayout,
+        settings_store: SettingsStore,
+        *,
+        secret_store: SecretStore | None = None,
+        receiver_host: str | None = None,
+        receiver_port: int | None = None,
+        with_sandbox: bool = True,
+        sandbox_time_scale: float | None = None,
+        client_transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.layout = layout
+        self.settings_store = settings_store
+        self._secret_store = secret_store
+        self._receiver_host = receiver_host
+        self._receiver_port = receiver_port
+        self._with_sandbox = with_sandbox
+        self._sandbox_time_scale = sandbox_time_scale
+        self._client_transport = client_transport
+        self.salt_source = AppSaltSource()
+        self.captures = CaptureStore(layout.captures_db)
+        self.receiver: Receiver | None = None
+        self.sandbox: SandboxServer | None = None
+        self._clients: dict[str, PlatformClient] = {}
+        self._sandbox_url = ""
+        self._environment_listeners: list[EnvironmentListener] = []
+        self._started = False
+
+    # ----- construction ---------------------------------------------------------------------------------
+
+    @classmethod
+    def create(
+        cls,
+        data_dir: str | Path | None = None,
+        *,
+        secret_store: SecretStore | None = None,
+        receiver_host: str | None = None,
+        receiver_port: int | None = None,
+        with_sandbox: bool = True,
+        sandbox_time_scale: float | None = None,
+        client_transport: httpx.AsyncBaseTransport | None = None,
+    ) -> AppServices:
+        """Cheap and synchronous: files and settings only. Sockets, keychain and aiohttp wait for `start()`."""
+        layout = DataLayout.at(data_dir)
+        layout.log_dir.mkdir(parents=True, exist_ok=True)
+        settings_store = SettingsStore(layout.settings_file)
+        settings_store.load()
+        for problem in settings_store.report.problems:
+            log.warning("settings: %s", problem)
+        return cls(
+            layout,
+            settings_store,
+            secret_store=secret_store,
+            receiver_host=receiver_host,
+            receiver_port=receiver_port,
+            with_sandbox=with_sandbox,
+            sandbox_time_scale=sandbox_time_scale,
+            client_transport=client_transport,
+        )
+
+    # ----- properties -----------------------------------------------------------------------------------
+
+    @property
+    def settings(self) -> Settings:
+        return self.settings_store.settings
+
+    @property
+    def secret_store(self) -> SecretStore:
+        if self._secret_store is None:
+            raise RuntimeError("The secret store opens in start(); call it first")
+        return self._secret_store
+
+    @property
+    def started(self) -> bool:
+        return self._started
+
+    def environment(self, environment_id: str | None = None) -> Environment:
+        """The environment with the user's URL overrides; the Sandbox points at the embedded server."""
+        environment = self.settings.environment(environment_id)
+        if environment.id == SANDBOX_ID and self._sandbox_url:
+            environment = environment.with_urls(self._sandbox_url)
+        return environment
+
+    @property
+    def current_environment(self) -> Environment:
+        return self.environment()
+
+    def environments(self) -> list[Environment]:
+        return [self.environment(environment_id) for environment_id in DEFAULT_ENVIRONMENTS]
+
+    @property
+    def receiver_url(self) -> str:
+        return self.receiver.url if self.receiver is not None else ""
+
+    @property
+    def local_receiver_endpoint(self) -> str:
+        """The URL to subscribe so deliveries land in this app's Inspector."""
+        return self.receiver_url.rstrip("/") + LOCAL_RECEIVER_PATH if self.receiver_url else ""
+
+    def is_local_receiver(self, endpoint: str) -> bool:
+        if self.receiver is None:
+            return False
+        ours, theirs = urlsplit(self.receiver_url), urlsplit(endpoint)
+        local_names = {"127.0.0.1", "localhost", "::1", ours.hostname}
+        return theirs.hostname in local_names and theirs.port == ours.port
+
+    def add_environment_listener(self, listener: EnvironmentListener) -> None:
+        self._environment_listeners.append(listener)
+
+    # ----- secrets (every call through the executor: a keychain can block or prompt) -----------------------
+
+    async def _in_executor(self, function: Callable[..., T], *args: Any) -> T:
+        return await asyncio.get_running_loop().run_in_executor(None, function, *args)
+
+    async def get_secret(self, name: str) -> str | None:
+        return await self._in_executor(self.secret_store.get, name)
+
+    async def set_secret(self, name: str, value: str) -> None:
+        await self._in_executor(self.secret_store.set, name, value)
+
+    async def delete_secret(self, name: str) -> None:
+        await self._in_executor(self.secret_store.delete, name)
+
+    async def api_key(self, environment_id: str | None = None) -> str | None:
+        return await self.get_secret(api_key_name(environment_id or self.settings.current_environment))
+
+    async def set_api_key(self, environment_id: str, value: str | None) -> None:
+        """Store (or with None/empty, forget) an environment's key; its client is rebuilt on next use."""
+        if value:
+            await self.set_secret(api_key_name(environment_id), value)
+        else:
+            await self.delete_secret(api_key_name(environment_id))
+        await self.close_client(environment_id)
+
+    # ----- salts ----------------------------------------------------------------------------------------
+
+    async def _load_salts(self) -> None:
+        index_text = await self.get_secret(SALT_INDEX_NAME)
+        try:
+            index = json.loads(index_text) if index_text else {}
+        except ValueError:
+            index = {}
+        for key, endpoint in index.items() if isinstance(index, dict) else ():
+            environment_id, _, subscription_id = str(key).partition("/")
+            if not subscription_id.isdigit():
+                continue
+            salt = await self.get_secret(salt_name(environment_id, subscription_id))
+            if salt:
+                self.salt_source.put_subscription(
+                    SubscriptionSalt(environment_id, int(subscription_id), str(endpoint), salt)
+                )
+        for label in self.settings.salt_labels:
+            salt = await self.get_secret(manual_salt_name(label))
+            if salt:
+                self.salt_source.put_manual(label, salt)
+
+    async def _save_salt_index(self) -> None:
+        index = {r.index_key: r.endpoint for r in self.salt_source.subscriptions()}
+        await self.set_secret(SALT_INDEX_NAME, json.dumps(index, sort_keys=True))
+
+    async def remember_subscription(
+        self,
+        environment_id: str,
+        subscription_id: int,
+        endpoint: str,
+        salt: str | None,
+        previous_salt: str | None = None,
+    ) -> None:
+        """Keep a subscription's salt in the secret store and give it to the receiver at once."""
+        if not salt:
+            return
+        record = SubscriptionSalt(environment_id, subscription_id, endpoint, salt, previous_salt)
+        known = next(
+            (r for r in self.salt_source.subscriptions(environment_id) if r.subscription_id == subscription_id),
+            None,
+        )
+        self.salt_source.put_subscription(record)
+        if known is None or known.salt != salt:
+            await self.set_secret(salt_name(environment_id, subscription_id), salt)
+        if known is None or known.endpoint != endpoint:
+            await self._save_salt_index()
+
+    async def sync_subscriptions(self, environment_id: str, subscriptions: Iterable[Any]) -> None:
+        """After a list: store new or changed salts, forget deleted subscriptions (objects with the DTO shape)."""
+        seen: set[int] = set()
+        for subscription in subscriptions:
+            seen.add(int(subscription.id))
+            await self.remember_subscription(
+                environment_id,
+                int(subscription.id),
+                str(subscription.endpoint),
+                getattr(subscription, "salt", None),
+                getattr(subscription, "previous_salt", None),
+            )
+        gone = [r for r in self.salt_source.subscriptions(environment_id) if r.subscription_id not in seen]
+        for record in gone:
+            await self.forget_subscription(environment_id, record.subscription_id, save_index=False)
+        if gone:
+            await self._save_salt_index()
+
+    async def forget_subscription(self, environment_id: str, subscription_id: int, *, save_index: bool = True) -> None:
+        self.salt_source.forget_subscription(environment_id, subscription_id)
+        await self.delete_secret(salt_name(environment_id, subscription_id))
+        if save_index:
+            await self._save_salt_index()
+
+    async def add_manual_salt(self, label: str, salt: str) -> None:
+        """A salt the user typed (copied from Pilot or from a partner): the receiver verifies with it too."""
+        await self.set_secret(manual_salt_name(label), salt)
+        self.salt_source.put_manual(label, salt)
+        labels = tuple(dict.fromkeys((*self.settings.salt_labels, label)))
+        self.settings_store.update(salt_labels=labels)
+
+    async def remove_manual_salt(self, label: str) -> None:
+        await self.delete_secret(manual_salt_name(label))
+        self.salt_source.forget_manual(label)
+        self.settings_store.update(salt_labels=tuple(x for x in self.settings.salt_labels if x != label))
+
+    # ----- clients --------------------------------------------------------------------------------------
+
+    async def client(self, environment_id: str | None = None) -> PlatformClient:
+        """The environment's long-lived client, built on first use with the key from the secret store."""
+        from benji_desktop.client import PlatformClient
+
+        environment = self.environment(environment_id)
+        client = self._clients.get(environment.id)
+        if client is None:
+            api_key = await self.api_key(environment.id) or ""
+            client = PlatformClient(environment, api_key, transport=self._client_transport)
+            self._clients[environment.id] = client
+        return client
+
+    async def close_client(self, environment_id: str) -> None:
+        client = self._clients.pop(environment_id, None)
+        if client is not None:
+            await client.aclose()
+
+    async def switch_environment(self, environment_id: str) -> Environment:
+        """Make another environment current; the old one's client is closed (its connections too)."""
+        if environment_id not in DEFAULT_ENVIRONMENTS:
+            raise ValueError(f"There is no environment called {environment_id!r}")
+        previous = self.settings.current_environment
+        if previous != environment_id:
+            self.settings_store.update(current_environment=environment_id)
+            await self.close_client(previous)
+        environment = self.current_environment
+        for listener in list(self._environment_listeners):
+            listener(environment)
+        return environment
+
+    async def set_environment_urls(self, environment_id: str, api_base_url: str, notification_base_url: str) -> None:
+        defaults = DEFAULT_ENVIRONMENTS[environment_id]
+        api = api_base_url.strip() or None
+        notification = notification_base_url.strip() or None
+        if api == defaults.api_base_url:
+            api = None
+        if notification == defaults.notification_base_url:
+            notification = None
+        self.settings_store.set_environment_urls(environment_id, api, notification)
+        await self.close_client(environment_id)
+
+    # ----- start / stop ---------------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Secret store, sandbox, then receiver; the sandbox's first key becomes the Sandbox environment's key."""
+        if self._started:
+            return
+        if self._secret_store is None:
+            from benji_desktop.secretstore import open_secret_store
+
+            self._secret_store = await self._in_executor(open_secret_store, self.layout)
+        await self._load_salts()
+        try:
+            if self._with_sandbox:
+                await self._start_sandbox()
+            await self._start_receiver()
+        except BaseException:
+            await self.stop()
+            raise
+        self._started = True
+
+    async def _start_sandbox(self) -> None:
+        from benji_desktop.sandbox import SandboxServer
+
+        time_scale = self._sandbox_time_scale or self.settings.sandbox_time_scale
+        self.sandbox = SandboxServer(self.layout.sandbox_dir, self.secret_store, time_scale=time_scale)
+        await self.sandbox.start()
+        self._sandbox_url = self.sandbox.url.rstrip("/")
+        if not await self.api_key(SANDBOX_ID):
+            await self.set_secret(api_key_name(SANDBOX_ID), self.sandbox.api_key)
+
+    async def _start_receiver(self) -> None:
+        from benji_desktop.receiver import Receiver
+
+        settings = self.settings
+        port = settings.receiver_port if self._receiver_port is None else self._receiver_port
+        host = self._receiver_host or settings.receiver_host
+        self.receiver = Receiver(self.captures, self.salt_source, host=host, port=port)
+        await self.receiver.start(fallback_to_free_port=True)
+
+    @property
+    def receiver_port_note(self) -> str:
+        return str(getattr(self.receiver, "port_note", "") or "") if self.receiver is not None else ""
+
+    async def stop(self) -> None:
+        """Reverse order of start: receiver, clients, sandbox, then the capture store is closed."""
+        if self.receiver is not None:
+            await _quietly(self.receiver.stop(), "receiver")
+            self.receiver = None
+        for environment_id in list(self._clients):
+            await _quietly(self.close_client(environment_id), "client")
+        if self.sandbox is not None:
+            await _quietly(self.sandbox.stop(), "sandbox")
+            self.sandbox = None
+            self._sandbox_url = ""
+        self._started = False
+
+    def close(self) -> None:
+        """Releases the capture store's connections; after `stop()`, at process end."""
+        self.captures.close()
+
+
+async def _quietly(step: Any, what: str) -> None:
+    """A failing step of shutdown is logged, and the next one still runs."""
+    try:
+        await step
+    except Exception:
+        log.exception("stopping the %s failed", what)

@@ -1,0 +1,64 @@
+"""Dialogs awaited without a nested event loop (a modal `exec()` inside a qasync task would re-enter it).
+
+Tabs call these through the module (`prompts.ask_yes_no(...)`) so tests can monkeypatch them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
+
+
+async def show_dialog(dialog: QDialog) -> int:
+    """Open `dialog` window-modal and wait for it to finish; returns its result code."""
+    finished: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+
+    def on_finished(result: int) -> None:
+        if not finished.done():
+            finished.set_result(result)
+
+    dialog.finished.connect(on_finished)
+    dialog.open()
+    try:
+        return await finished
+    finally:
+        dialog.finished.disconnect(on_finished)
+
+
+async def ask_yes_no(parent: QWidget | None, title: str, text: str, *, yes_text: str = "Yes") -> bool:
+    box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton, parent)
+    yes = box.addButton(yes_text, QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+    await show_dialog(box)
+    answered_yes = box.clickedButton() is yes
+    box.deleteLater()
+    return answered_yes
+
+
+async def ask_text(
+    parent: QWidget | None, title: str, label: str, text: str = "", *, secret: bool = False
+) -> str | None:
+    """The entered text stripped, or None when cancelled or left empty."""
+    dialog = QInputDialog(parent)
+    dialog.setWindowTitle(title)
+    dialog.setLabelText(label)
+    dialog.setTextValue(text)
+    if secret:
+        dialog.setTextEchoMode(QLineEdit.EchoMode.Password)
+    result = await show_dialog(dialog)
+    value = dialog.textValue().strip()
+    dialog.deleteLater()
+    return value if result == QDialog.DialogCode.Accepted and value else None
+
+
+def show_message(parent: QWidget | None, title: str, text: str, *, warning: bool = True) -> QMessageBox:
+    """Non-blocking: the box opens and the coroutine carries on (errors after a failed action)."""
+    icon = QMessageBox.Icon.Warning if warning else QMessageBox.Icon.Information
+    box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, parent)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    box.open()
+    return box

@@ -1,0 +1,107 @@
+"""What the four settings tabs share: services, the action runner, confirmation rules and selection helpers."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable
+from typing import Any, TypeVar
+
+from PySide6.QtCore import QModelIndex, QSortFilterProxyModel
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QLabel, QTableView, QWidget
+
+from benji_desktop.app.services import AppServices
+from benji_desktop.domain.environments import Environment
+from benji_desktop.views import prompts
+from benji_desktop.views.actions import ActionRunner, Outcome
+from benji_desktop.views.presentation import PresentationMode
+from benji_desktop.views.table_models import RECORD_ROLE
+
+T = TypeVar("T")
+
+
+class SettingsTab(QWidget):
+    """A tab over one part of the platform; `refresh()` reloads it for the current environment."""
+
+    #: Named in the "not available in this environment" sentence.
+    feature = "This"
+    title = ""
+
+    def __init__(
+        self,
+        services: AppServices,
+        runner: ActionRunner,
+        presentation: PresentationMode,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.runner = runner
+        self.presentation = presentation
+
+    # ----- environment --------------------------------------------------------------------------------
+
+    @property
+    def environment(self) -> Environment:
+        return self.services.current_environment
+
+    async def client(self) -> Any:
+        return await self.services.client()
+
+    async def refresh(self) -> None:
+        """Reload from the platform; subclasses implement it."""
+
+    def environment_changed(self, environment: Environment) -> None:
+        """Called by the window after a switch; the window then refreshes the visible tab."""
+
+    # ----- actions ------------------------------------------------------------------------------------
+
+    async def act(
+        self,
+        work: Awaitable[T],
+        what: str,
+        *controls: QWidget | QAction,
+        message_label: QLabel | None = None,
+    ) -> Outcome[T]:
+        label = message_label if message_label is not None else getattr(self.ui, "message_label", None)
+        return await self.runner.run(
+            work, what=what, controls=controls, parent=self, message_label=label, feature=self.feature
+        )
+
+    async def confirm_destructive(self, title: str, text: str, *, always: bool = True, yes_text: str = "Yes") -> bool:
+        """Sandbox: asks only when `always`; a live environment always asks, and says it is live."""
+        environment = self.environment
+        if environment.is_live:
+            text = f"{text}\n\nThis is {environment.name} — real data, not the Sandbox."
+        elif not always:
+            return True
+        return await prompts.ask_yes_no(self, title, text, yes_text=yes_text)
+
+    # ----- selection ----------------------------------------------------------------------------------
+
+    @staticmethod
+    def selected_record(view: QTableView) -> Any:
+        selection = view.selectionModel()
+        if selection is None:
+            return None
+        rows = selection.selectedRows()
+        index: QModelIndex = rows[0] if rows else view.currentIndex()
+        return index.data(RECORD_ROLE) if index.isValid() else None
+
+    @staticmethod
+    def select_row_where(view: QTableView, proxy: QSortFilterProxyModel, source_row: int) -> None:
+        if source_row < 0:
+            return
+        index = proxy.mapFromSource(proxy.sourceModel().index(source_row, 0))
+        view.selectRow(index.row())
+
+    def secret_values_on_screen(self) -> str:
+        """Every text this tab shows (tables and labels), for tests that search for leaked secrets."""
+        texts = [label.text() for label in self.findChildren(QLabel)]
+        for view in self.findChildren(QTableView):
+            model = view.model()
+            if model is None:
+                continue
+            for row in range(model.rowCount()):
+                for column in range(model.columnCount()):
+                    texts.append(str(model.index(row, column).data()))
+        return "\n".join(texts)
