@@ -6,7 +6,6 @@ import asyncio
 import json
 import secrets
 import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,9 +15,6 @@ from benji_desktop.domain.entities import EntityType
 from benji_desktop.secretstore import MemorySecretStore
 from benji_desktop.signature import canonical_body, signed_headers
 
-# Bounded waits: a tab that never finishes loading must not hang `make screenshots` or the tests.
-LOAD_TIMEOUT_SECONDS = 15.0
-SETTLE_SECONDS = 0.3
 
 
 class ScreenshotError(RuntimeError):
@@ -79,16 +75,6 @@ async def seed_demo_data(services: AppServices) -> None:
     laptop = await client.request_ip("127.0.0.1", "This laptop (loopback)")
     await client.request_ip("203.0.113.24", "Office egress, Lisbon")
     await client.review_ip(laptop.id, approve=True)
-
-
-async def wait_until(condition: Callable[[], Any], what: str) -> None:
-    """Poll on the running loop (never block it) until `condition()` is truthy, for at most LOAD_TIMEOUT_SECONDS."""
-    try:
-        async with asyncio.timeout(LOAD_TIMEOUT_SECONDS):
-            while not condition():
-                await asyncio.sleep(0.05)
-    except TimeoutError:
-        raise ScreenshotError(f"gave up waiting for {what} after {LOAD_TIMEOUT_SECONDS:g} s") from None
 
 
 def take_screenshots(out_dir: Path, *, width: int, height: int) -> list[Path]:
