@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import secrets
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from benji_desktop.app.services import AppServices
 from benji_desktop.domain.entities import EntityType
 from benji_desktop.secretstore import MemorySecretStore
 from benji_desktop.signature import canonical_body, signed_headers
-
 
 
 class ScreenshotError(RuntimeError):
