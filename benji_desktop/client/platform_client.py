@@ -344,6 +344,10 @@ class PlatformClient:
         inner = data.get("reward_transaction", data.get("transaction", data))
         return dict(_object(inner))
 
+    async def get_partnership(self, partnership_id: int | str) -> dict[str, Any]:
+        data = _object(await self._call("GET", "api", f"/partnerships/{_segment(partnership_id)}", documented=True))
+        return dict(_object(data.get("partnership", data)))
+
     # ----- connection test ------------------------------------------------------------------------------
 
     async def test_connection(self) -> ConnectionReport:

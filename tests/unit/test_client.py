@@ -301,6 +301,7 @@ async def test_trigger_event_settings_and_entity_reads(make_client: Any) -> None
             ("PATCH", "/sandbox/settings"): ok({"ip_auto_review_seconds": 2, "time_scale": 60.0}),
             ("GET", "/users/155"): ok({"user": user}),
             ("GET", "/transactions/5924"): (200, {"reward_transaction": {"id": 5924}}),
+            ("GET", "/partnerships/550e8400-e29b"): ok({"partnership": {"uuid_id": "550e8400-e29b"}}),
         }
     )
     client = make_client(recorder)
@@ -310,6 +311,9 @@ async def test_trigger_event_settings_and_entity_reads(make_client: Any) -> None
     assert (await client.get_sandbox_settings())["time_scale"] == 1.0
     await client.update_sandbox_settings(time_scale=60.0)
     assert recorder.last_json() == {"time_scale": 60.0}
+    await client.update_sandbox_settings(ip_auto_review_seconds=None, traffic_events_per_minute=0)
+    assert recorder.last_json() == {"ip_auto_review_seconds": None, "traffic_events_per_minute": 0}
+    assert (await client.get_partnership("550e8400-e29b"))["uuid_id"] == "550e8400-e29b"
     assert await client.get_user(155) == user
     assert (await client.get_transaction(5924))["id"] == 5924
 
