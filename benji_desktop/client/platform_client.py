@@ -325,13 +325,18 @@ class PlatformClient:
         return dict(_object(await self._call("GET", "api", "/sandbox/settings", feature="Sandbox settings")))
 
     async def update_sandbox_settings(
-        self, *, ip_auto_review_seconds: float | _Unset | None = UNSET, time_scale: float | _Unset = UNSET
+        self,
+        *,
+        ip_auto_review_seconds: float | _Unset | None = UNSET,
+        time_scale: float | _Unset = UNSET,
+        traffic_events_per_minute: float | _Unset = UNSET,
     ) -> dict[str, Any]:
-        changes: dict[str, Any] = {}
-        if not isinstance(ip_auto_review_seconds, _Unset):
-            changes["ip_auto_review_seconds"] = ip_auto_review_seconds
-        if not isinstance(time_scale, _Unset):
-            changes["time_scale"] = time_scale
+        given = {
+            "ip_auto_review_seconds": ip_auto_review_seconds,
+            "time_scale": time_scale,
+            "traffic_events_per_minute": traffic_events_per_minute,
+        }
+        changes = {name: value for name, value in given.items() if not isinstance(value, _Unset)}
         data = await self._call("PATCH", "api", "/sandbox/settings", json=changes, feature="Sandbox settings")
         return dict(_object(data))
 
