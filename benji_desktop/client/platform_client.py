@@ -599,7 +599,7 @@ class PlatformClient:
         env_name = self.environment.name
         code, raw_message = _error_fields(response)
         message = self._clean(raw_message)
-        detail = f": {message}" if message else ""
+        detail = f": {message.rstrip('. ')}" if message else ""
         if not documented and status in (403, 404, 405) and self._lacks_extension(status, code, raw_message):
             return NotAvailableError(
                 f"This environment does not expose {feature}; manage it in Pilot.", status, code or "not_available"

@@ -572,3 +572,13 @@ async def test_one_long_lived_client_and_clean_close() -> None:
         await client.list_api_keys()
         assert recorder.last.headers["x-api-key"].endswith("1111")
     assert http.is_closed
+
+
+async def test_a_rejected_key_reads_as_one_clean_sentence(make_client: Any) -> None:
+    body = {"code": "unauthorized_partner", "message": "Missing or unknown API key."}
+    with pytest.raises(AuthError) as caught:
+        await make_client(failing(401, body)).list_api_keys()
+    assert str(caught.value) == (
+        "Sandbox did not accept the API key: Missing or unknown API key. "
+        "It may have been deleted or rotated; paste a current key."
+    )
