@@ -1,0 +1,270 @@
+"""The Inspector's list: a table model paging captures out of the store on demand, live ones inserted in batches."""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+from dataclasses import replace
+from datetime import datetime
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QColor
+
+from benji_desktop.domain.entities import entity_label
+from benji_desktop.storage.captures import CaptureFilter, CaptureStore, CaptureSummary
+
+COLUMN_TIME, COLUMN_METHOD, COLUMN_PATH, COLUMN_EVENT, COLUMN_ENTITY, COLUMN_VERDICT, COLUMN_STATUS, COLUMN_FLAGS = (
+    range(8)
+)
+HEADERS = ("Time", "Method", "Path", "Event", "Entity", "Verdict", "Response", "Flags")
+
+SUMMARY_ROLE = Qt.ItemDataRole.UserRole + 1
+CAPTURE_ID_ROLE = Qt.ItemDataRole.UserRole + 2
+
+VERDICT_COLOURS = {
+    "VALID": "#2e7d32",
+    "INVALID": "#c62828",
+    "STALE": "#ef6c00",
+    "UNSIGNED": "#616161",
+    "MALFORMED": "#6a1b9a",
+    "NO_SALT": "#1565c0",
+}
+
+ModelIndex = QModelIndex | QPersistentModelIndex
+
+# Concurrent requests are committed in about the order they arrived, not exactly; rows that are this close
+# still go on top in one insert (the tab re-checks its selection after each batch).
+OUT_OF_ORDER_SLACK_SECONDS = 5.0
+
+
+def verdict_colour(verdict: str | None) -> QColor:
+    return QColor(VERDICT_COLOURS.get(verdict or "", "#9e9e9e"))
+
+
+def flags_text(summary: CaptureSummary) -> str:
+    flags = []
+    if summary.duplicate_of is not None:
+        flags.append(f"duplicate of #{summary.duplicate_of}")
+    if summary.source == "imported":
+        flags.append("imported")
+    elif summary.source == "replay":
+        flags.append("replay")
+    if summary.classification != "ok":
+        flags.append(summary.classification.replace("_", " "))
+    return ", ".join(flags)
+
+
+def entity_text(summary: CaptureSummary) -> str:
+    if summary.entity_type is None and summary.entity_id is None:
+        return ""
+    label = entity_label(summary.entity_type) if summary.entity_type is not None else "?"
+    return f"{label} {summary.entity_id}" if summary.entity_id is not None else label
+
+
+class CaptureTableModel(QAbstractTableModel):
+    """Rows are `store.page` blocks kept in a small LRU cache; `rowCount` is `store.count(filter)`.
+
+    The store does the filtering in SQL, so no proxy ever sees every row. Live captures arrive through
+    `enqueue`; they are flushed at most every `flush_interval_ms` with one `beginInsertRows` per batch so a
+    burst costs one repaint, and persistent indexes (the selection) move down with the inserted rows.
+    """
+
+    rows_inserted_in_batch = Signal(int)  # how many rows one flush added (0 when none matched)
+
+    def __init__(
+        self,
+        store: CaptureStore,
+        *,
+        block_size: int = 200,
+        max_blocks: int = 6,
+        flush_interval_ms: int = 100,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._block_size = block_size
+        self._max_blocks = max_blocks
+        self._filter = CaptureFilter()
+        self._count = store.count(self._filter)
+        self._blocks: OrderedDict[int, list[CaptureSummary]] = OrderedDict()
+        self._pending: list[CaptureSummary] = []
+        self._flush_timer = QTimer(self)
+        self._flush_timer.setSingleShot(True)
+        self._flush_timer.setInterval(flush_interval_ms)
+        self._flush_timer.timeout.connect(self.flush_pending)
+        self.page_queries = 0  # how many times the store was asked for a page (tests and diagnostics)
+
+    # -- what the view asks -------------------------------------------------------------------------
+
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else self._count
+
+    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return HEADERS[section]
+        return None
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid():
+            return None
+        summary = self.summary_at(index.row())
+        if summary is None:
+            return None
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(summary, column)
+        if role == SUMMARY_ROLE:
+            return summary
+        if role == CAPTURE_ID_ROLE:
+            return summary.id
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column == COLUMN_TIME:
+                return datetime.fromtimestamp(summary.received_at).isoformat(sep=" ", timespec="milliseconds")
+            if column in (COLUMN_FLAGS, COLUMN_PATH):
+                return self._display(summary, column) or None
+        if role == Qt.ItemDataRole.ForegroundRole and column == COLUMN_STATUS and summary.response_status:
+            return QColor("#c62828") if summary.response_status >= 400 else None
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (COLUMN_STATUS, COLUMN_METHOD):
+            return int(Qt.AlignmentFlag.AlignCenter)
+        return None
+
+    @staticmethod
+    def _display(summary: CaptureSummary, column: int) -> str:
+        if column == COLUMN_TIME:
+            moment = datetime.fromtimestamp(summary.received_at)
+            today = moment.date() == datetime.now().date()
+            return moment.strftime("%H:%M:%S.%f")[:-3] if today else moment.strftime("%Y-%m-%d %H:%M:%S")
+        if column == COLUMN_METHOD:
+            return summary.method
+        if column == COLUMN_PATH:
+            return summary.path
+        if column == COLUMN_EVENT:
+            return summary.event or ""
+        if column == COLUMN_ENTITY:
+            return entity_text(summary)
+        if column == COLUMN_VERDICT:
+            return summary.verdict or "—"
+        if column == COLUMN_STATUS:
+            return str(summary.response_status) if summary.response_status is not None else ""
+        if column == COLUMN_FLAGS:
+            return flags_text(summary)
+        return ""
+
+    # -- paging -------------------------------------------------------------------------------------
+
+    def summary_at(self, row: int) -> CaptureSummary | None:
+        if row < 0 or row >= self._count:
+            return None
+        block_number, offset = divmod(row, self._block_size)
+        block = self._blocks.get(block_number)
+        if block is None:
+            block = self._store.page(self._filter, block_number * self._block_size, self._block_size)
+            self.page_queries += 1
+            self._blocks[block_number] = block
+            while len(self._blocks) > self._max_blocks:
+                self._blocks.popitem(last=False)
+        else:
+            self._blocks.move_to_end(block_number)
+        return block[offset] if offset < len(block) else None
+
+    def cached_row_count(self) -> int:
+        """How many summaries are held in memory right now (never more than max_blocks × block_size)."""
+        return sum(len(block) for block in self._blocks.values())
+
+    def capture_id_at(self, row: int) -> int | None:
+        summary = self.summary_at(row)
+        return summary.id if summary else None
+
+    def row_of(self, capture_id: int) -> int | None:
+        """The row of a capture under the current filter, or None; looks in the cache, then asks SQL."""
+        for block_number, block in self._blocks.items():
+            for offset, cached in enumerate(block):
+                if cached.id == capture_id:
+                    return block_number * self._block_size + offset
+        target = self._store.summary(capture_id)
+        if target is None or (self._filter.since is not None and target.received_at < self._filter.since):
+            return None
+        # Rows as new as this one or newer come before it (newest first); ties are rare, so search a small
+        # window around that position instead of the whole list.
+        estimate = self._store.count(replace(self._filter, since=target.received_at))
+        start = max(0, estimate - self._block_size)
+        window = self._store.page(self._filter, start, 2 * self._block_size)
+        self.page_queries += 1
+        for offset, candidate in enumerate(window):
+            if candidate.id == capture_id:
+                return start + offset
+        return None
+
+    # -- filter and refresh -------------------------------------------------------------------------
+
+    @property
+    def capture_filter(self) -> CaptureFilter:
+        return self._filter
+
+    def set_filter(self, flt: CaptureFilter) -> None:
+        if flt == self._filter:
+            return
+        self._filter = flt
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Forget every cached row and count again (after a filter change, a retention run, an import…)."""
+        self.beginResetModel()
+        self._blocks.clear()
+        self._pending.clear()
+        self._count = self._store.count(self._filter)
+        self.endResetModel()
+
+    def capture_changed(self, capture_id: int) -> None:
+        """A stored capture was updated (re-verified, forward result): repaint its row if it is shown."""
+        for block_number, block in self._blocks.items():
+            for offset, summary in enumerate(block):
+                if summary.id == capture_id:
+                    fresh = self._store.summary(capture_id)
+                    if fresh is not None:
+                        block[offset] = fresh
+                    row = block_number * self._block_size + offset
+                    self.dataChanged.emit(self.index(row, 0), self.index(row, len(HEADERS) - 1))
+                    return
+
+    # -- live updates -------------------------------------------------------------------------------
+
+    def enqueue(self, summary: CaptureSummary) -> None:
+        """Called from the receiver's listener (on the loop): queue it; the timer flushes the queue."""
+        self._pending.append(summary)
+        if not self._flush_timer.isActive():
+            self._flush_timer.start()
+
+    def flush_pending(self) -> None:
+        if not self._pending:
+            return
+        pending, self._pending = self._pending, []
+        pending_ids = {summary.id for summary in pending}
+        # The store applies the filter, in SQL, to the new ids only.
+        matching = [i for i in self._store.ids_after(min(pending_ids) - 1, self._filter) if i in pending_ids]
+        if not matching:
+            self.rows_inserted_in_batch.emit(0)
+            return
+        newest_shown = self.summary_at(0)
+        by_id = {summary.id: summary for summary in pending}
+        oldest_new = min(by_id[i].received_at for i in matching)
+        if newest_shown is not None and oldest_new < newest_shown.received_at - OUT_OF_ORDER_SLACK_SECONDS:
+            # An old timestamp sorts deep into the list: recount instead of pretending the rows are on top.
+            self.refresh()
+            self.rows_inserted_in_batch.emit(len(matching))
+            return
+        self.beginInsertRows(QModelIndex(), 0, len(matching) - 1)
+        self._blocks.clear()  # offsets moved down; the next paint refetches one block
+        self._count += len(matching)
+        self.endInsertRows()
+        self.rows_inserted_in_batch.emit(len(matching))
+
+    def pending_count(self) -> int:
+        return len(self._pending)
+
+
+def time_range_since(choice_seconds: float | None) -> float | None:
+    return None if choice_seconds is None else time.time() - choice_seconds
