@@ -1,0 +1,193 @@
+"""`benji-desktop listen`: the webhook receiver without a window; one line (or JSON object) per request."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+EXIT_OK = 0
+EXIT_PORT_IN_USE = 3
+EXIT_USAGE = 2
+END_OF_CAPTURES = -1
+
+
+def add_parser(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "listen",
+        help="run the local webhook receiver headless",
+        description="Listen for webhooks, store every request (byte-exact) in the capture store, verify it with "
+        "the given salts and print one line per request. Ctrl-C or SIGTERM stops it (exit 0).",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (127.0.0.1; anything wider warns)")
+    parser.add_argument("--port", type=int, default=8787, help="port to bind (8787; 0 picks a free one)")
+    parser.add_argument(
+        "--salt", action="append", default=[], help="a salt to verify with; repeat for several (never printed)"
+    )
+    parser.add_argument(
+        "--data-dir", dest="listen_data_dir", default=argparse.SUPPRESS, help="where the capture store lives"
+    )
+    parser.add_argument("--json", action="store_true", help="one JSON object per captured request")
+    parser.add_argument("--forward-to", metavar="URL", help="after answering, send each request on to this URL")
+    parser.add_argument("--respond", type=int, metavar="STATUS", help="answer every request with this status")
+    parser.add_argument("--https", action="store_true", help="serve HTTPS with a self-signed localhost certificate")
+    parser.add_argument(
+        "--max-body", type=int, metavar="BYTES", default=10 * 1024 * 1024, help="larger bodies get 413 (10 MiB)"
+    )
+    parser.add_argument(
+        "--tolerance", type=float, default=300.0, metavar="SECONDS", help="allowed clock skew, both ways (300)"
+    )
+
+
+def is_loopback(host: str) -> bool:
+    import ipaddress
+
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def capture_line(capture: Any) -> str:
+    entity = f"{capture.entity_type}/{capture.entity_id}" if capture.entity_id is not None else "-"
+    parts = [
+        f"#{capture.id}",
+        capture.method,
+        capture.path + (f"?{capture.query}" if capture.query else ""),
+        capture.event or "-",
+        entity,
+        capture.verdict or "-",
+        str(capture.response_status or "-"),
+    ]
+    if capture.classification != "ok":
+        parts.append(f"[{capture.classification}]")
+    if capture.matched_salt_label:
+        parts.append(f"({capture.matched_salt_label})")
+    if capture.duplicate_of is not None:
+        parts.append(f"duplicate of #{capture.duplicate_of}")
+    cause = (capture.report or {}).get("cause")
+    if cause:
+        parts.append(f"— {cause}")
+    return " ".join(parts)
+
+
+def capture_json(capture: Any) -> dict[str, Any]:
+    report = capture.report or {}
+    return {
+        "id": capture.id,
+        "received_at": capture.received_at,
+        "method": capture.method,
+        "path": capture.path,
+        "query": capture.query,
+        "event": capture.event,
+        "entity_type": capture.entity_type,
+        "entity_id": capture.entity_id,
+        "verdict": capture.verdict,
+        "matched_salt": report.get("matched_salt"),  # already masked in the stored report
+        "matched_salt_label": capture.matched_salt_label,
+        "reasons": report.get("reasons", []),
+        "cause": report.get("cause"),
+        "classification": capture.classification,
+        "notes": capture.notes,
+        "body_size": capture.body_size,
+        "response_status": capture.response_status,
+        "duplicate_of": capture.duplicate_of,
+        "source": capture.source,
+    }
+
+
+async def _listen(args: argparse.Namespace) -> int:
+    import asyncio
+    import json
+    import signal
+
+    from benji_desktop.receiver import PortInUseError, Receiver, ResponseRules, StaticSaltSource
+    from benji_desktop.receiver.tls import ensure_self_signed_cert
+    from benji_desktop.storage.captures import CaptureStore, CaptureSummary
+    from benji_desktop.storage.paths import DataLayout
+
+    layout = DataLayout.at(getattr(args, "listen_data_dir", None) or args.data_dir)
+    store = CaptureStore(layout.captures_db)
+    tls = ensure_self_signed_cert(layout.tls_dir) if args.https else None
+    rules = ResponseRules.always(args.respond) if args.respond else None
+    receiver = Receiver(
+        store,
+        StaticSaltSource.from_values(args.salt),
+        host=args.host,
+        port=args.port,
+        max_body=args.max_body,
+        rules=rules,
+        forward_to=args.forward_to,
+        tls=tls,
+        tolerance_seconds=args.tolerance,
+    )
+    stored: asyncio.Queue[int] = asyncio.Queue()
+
+    def on_capture(summary: CaptureSummary) -> None:
+        stored.put_nowait(summary.id)
+
+    receiver.add_listener(on_capture)
+    if not is_loopback(args.host):
+        print(
+            f"warning: listening on {args.host}, not loopback: other machines can send requests to this receiver",
+            file=sys.stderr,
+        )
+    try:
+        await receiver.start()
+    except PortInUseError as error:
+        print(f"benji-desktop listen: error: {error}; choose another --port (0 picks a free one)", file=sys.stderr)
+        store.close()
+        return EXIT_PORT_IN_USE
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    if args.json:
+        print(json.dumps({"listening": receiver.url, "captures": str(layout.captures_db)}), flush=True)
+        print(f"Listening on {receiver.url}", file=sys.stderr, flush=True)
+    else:
+        print(f"Listening on {receiver.url}", flush=True)
+        print(f"Captures are stored in {layout.captures_db}", flush=True)
+    if tls is not None:
+        print(f"TLS certificate SHA-256 fingerprint: {tls.fingerprint_sha256}", file=sys.stderr, flush=True)
+    if not args.salt:
+        print("No --salt given: signatures cannot be checked (verdict NO_SALT).", file=sys.stderr, flush=True)
+
+    async def print_captures() -> None:
+        while True:
+            capture_id = await stored.get()
+            if capture_id == END_OF_CAPTURES:
+                return
+            capture = store.get(capture_id)
+            if capture is None:
+                continue
+            if args.json:
+                print(json.dumps(capture_json(capture), ensure_ascii=False), flush=True)
+            else:
+                print(capture_line(capture), flush=True)
+
+    printer = asyncio.create_task(print_captures())
+    try:
+        await stop.wait()
+    finally:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(signum)
+        await receiver.stop()
+        # Print everything committed before the stop, then end.
+        stored.put_nowait(END_OF_CAPTURES)
+        await asyncio.gather(printer, return_exceptions=True)
+        store.close()
+    if not args.json:
+        print("Stopped.", file=sys.stderr, flush=True)
+    return EXIT_OK
+
+
+def run(args: argparse.Namespace) -> int:
+    import asyncio
+
+    if args.max_body <= 0:
+        print("benji-desktop listen: error: --max-body must be positive", file=sys.stderr)
+        return EXIT_USAGE
+    return asyncio.run(_listen(args))

@@ -1,0 +1,75 @@
+"""The duplicate and order ledger: a request that repeats an earlier one, or a status older than one seen."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import datetime
+
+from benji_desktop.signature import DATETIME_HEADER, SIGNATURE_HEADER
+from benji_desktop.signature.timestamps import parse_webhook_datetime
+from benji_desktop.storage.captures import Capture
+
+# Bounded so a long session cannot grow memory without end; old entries fall out first.
+MAX_ENTRIES = 50_000
+
+
+def _first_header(capture: Capture, name: str) -> str | None:
+    return next((value for key, value in capture.headers if key.lower() == name), None)
+
+
+@dataclass(frozen=True)
+class LedgerFinding:
+    duplicate_of: int | None
+    notes: list[str]
+
+
+class DeliveryLedger:
+    """Remembers what has been seen; `observe` is called in id order, one capture at a time."""
+
+    def __init__(self, max_entries: int = MAX_ENTRIES) -> None:
+        self.max_entries = max_entries
+        self._by_delivery: OrderedDict[tuple[str, str, str, str], int] = OrderedDict()
+        self._by_signature: OrderedDict[str, int] = OrderedDict()
+        self._latest: OrderedDict[tuple[str, str, str], tuple[datetime, int]] = OrderedDict()
+
+    def _remember(self, table: OrderedDict, key: object, value: object) -> None:  # type: ignore[type-arg]
+        table[key] = value
+        table.move_to_end(key)
+        while len(table) > self.max_entries:
+            table.popitem(last=False)
+
+    def observe(self, capture: Capture) -> LedgerFinding:
+        """Flag a repeat (same event + entity + datetime, or the same signature) and an out-of-order status."""
+        assert capture.id is not None
+        notes: list[str] = []
+        duplicate_of: int | None = None
+        signature = (_first_header(capture, SIGNATURE_HEADER) or "").strip()
+        datetime_text = (_first_header(capture, DATETIME_HEADER) or "").strip()
+        if capture.event is not None and capture.entity_id is not None and datetime_text:
+            key = (capture.event, str(capture.entity_type), capture.entity_id, datetime_text)
+            earlier = self._by_delivery.get(key)
+            if earlier is not None:
+                duplicate_of = earlier
+                notes.append(f"Repeats #{earlier}: same event, entity and x-webhook-datetime (a retry or a resend).")
+            else:
+                self._remember(self._by_delivery, key, capture.id)
+        if signature:
+            earlier = self._by_signature.get(signature)
+            if earlier is not None:
+                if duplicate_of is None:
+                    duplicate_of = earlier
+                    notes.append(f"Repeats #{earlier}: the same x-benji-signature (the same body and salt).")
+            else:
+                self._remember(self._by_signature, signature, capture.id)
+        moment = parse_webhook_datetime(datetime_text) if datetime_text else None
+        if capture.event is not None and capture.entity_id is not None and moment is not None:
+            entity_key = (capture.event, str(capture.entity_type), capture.entity_id)
+            latest = self._latest.get(entity_key)
+            if latest is not None and moment < latest[0]:
+                notes.append(
+                    f"Out of order: older (by x-webhook-datetime) than #{latest[1]} for the same event and entity."
+                )
+            elif latest is None or moment > latest[0]:
+                self._remember(self._latest, entity_key, (moment, capture.id))
+        return LedgerFinding(duplicate_of, notes)
