@@ -37,7 +37,7 @@ class ApiKeysTab(SettingsTab):
     ) -> None:
         super().__init__(services, runner, presentation, parent)
         self.ui = Ui_ApiKeysTab()
-        self.ui.setupUi(self)
+        self.ui.setupUi(self)  # type: ignore[no-untyped-call]
         self.model = ApiKeysModel(presentation, self)
         self.proxy = sorted_proxy(self.model)
         self.ui.api_keys_view.setModel(self.proxy)

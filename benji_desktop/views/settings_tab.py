@@ -62,7 +62,9 @@ class SettingsTab(QWidget):
         *controls: QWidget | QAction,
         message_label: QLabel | None = None,
     ) -> Outcome[T]:
-        label = message_label if message_label is not None else getattr(self.ui, "message_label", None)
+        label = (
+            message_label if message_label is not None else getattr(getattr(self, "ui", None), "message_label", None)
+        )
         return await self.runner.run(
             work, what=what, controls=controls, parent=self, message_label=label, feature=self.feature
         )

@@ -24,7 +24,7 @@ class ShowOnceSecretDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.ui = Ui_ShowOnceSecretDialog()
-        self.ui.setupUi(self)
+        self.ui.setupUi(self)  # type: ignore[no-untyped-call]
         self.ui.heading_label.setText(heading)
         self._secret = secret
         self._clear_seconds = clipboard_clear_seconds

@@ -1,0 +1,66 @@
+"""Delivery attempts of one subscription (retries included), refreshable, with each response body."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QHeaderView, QWidget
+
+from benji_desktop.views.actions import ActionRunner
+from benji_desktop.views.generated.ui_deliveries_dialog import Ui_DeliveriesDialog
+from benji_desktop.views.table_models import RECORD_ROLE, DeliveriesModel, sorted_proxy
+from benji_desktop.views.tasks import spawn
+
+
+class DeliveriesDialog(QDialog):
+    """Non-modal: it stays open while the user sends more tests; Refresh reloads the log."""
+
+    def __init__(self, services: Any, runner: ActionRunner, subscription: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ui = Ui_DeliveriesDialog()
+        self.ui.setupUi(self)  # type: ignore[no-untyped-call]
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.services = services
+        self.runner = runner
+        self.subscription = subscription
+        self.setWindowTitle(f"Delivery attempts — {subscription.endpoint}")
+        self.model = DeliveriesModel(parent=self)
+        self.proxy = sorted_proxy(self.model)
+        self.ui.deliveries_view.setModel(self.proxy)
+        self.ui.deliveries_view.sortByColumn(DeliveriesModel.ATTEMPTED, Qt.SortOrder.DescendingOrder)
+        self.ui.deliveries_view.verticalHeader().hide()
+        self.ui.deliveries_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.ui.deliveries_view.selectionModel().currentRowChanged.connect(self._show_selected)
+        self.ui.refresh_button.clicked.connect(lambda: spawn(self.refresh()))
+        self.ui.button_box.rejected.connect(self.close)
+
+    async def refresh(self) -> None:
+        outcome = await self.runner.run(
+            self._load(), what="load the delivery log", controls=[self.ui.refresh_button], parent=self
+        )
+        if outcome.ok:
+            attempts = outcome.value or []
+            self.model.set_records(attempts)
+            failed = sum(1 for a in attempts if a.status != "succeeded")
+            scheduled = [a for a in attempts if a.next_attempt_at]
+            summary = f"{len(attempts)} attempt(s), {failed} not successful."
+            if scheduled:
+                summary += " A retry is scheduled (5 s, 30 s, 2 min, 10 min, 1 h after failures)."
+            self.ui.summary_label.setText(summary)
+        elif outcome.not_available:
+            self.ui.summary_label.setText(outcome.message)
+
+    async def _load(self) -> list[Any]:
+        return list(await (await self.services.client()).list_deliveries(self.subscription.id))
+
+    def _show_selected(self, current: Any, _previous: Any = None) -> None:
+        attempt = current.data(RECORD_ROLE) if current.isValid() else None
+        if attempt is None:
+            self.ui.response_body_view.clear()
+            return
+        lines = []
+        if attempt.error:
+            lines.append(f"Error: {attempt.error}")
+        lines.append(attempt.response_body or "(empty response body)")
+        self.ui.response_body_view.setPlainText("\n".join(lines))

@@ -1,0 +1,368 @@
+"""The main window: environment banner and switcher, the five tabs, status bar, menus and shortcuts."""
+
+from __future__ import annotations
+
+import asyncio
+import platform
+import sys
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlsplit
+
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QLabel, QMainWindow, QToolButton, QWidget
+
+from benji_desktop import __version__
+from benji_desktop.app.services import AppServices
+from benji_desktop.domain.environments import Environment
+from benji_desktop.views import prompts
+from benji_desktop.views.actions import ActionRunner
+from benji_desktop.views.api_keys_tab import ApiKeysTab
+from benji_desktop.views.clipboard import copy_text
+from benji_desktop.views.environment_dialog import EnvironmentDialog
+from benji_desktop.views.generated.ui_main_window import Ui_MainWindow
+from benji_desktop.views.integrations_tab import IntegrationsTab
+from benji_desktop.views.ip_whitelist_tab import IpWhitelistTab
+from benji_desktop.views.presentation import PresentationMode
+from benji_desktop.views.settings_tab import SettingsTab
+from benji_desktop.views.tasks import spawn
+from benji_desktop.views.webhooks_tab import WebhooksTab
+
+SHORTCUTS: tuple[tuple[str, str], ...] = (
+    ("Ctrl+N", "Add (key, webhook, IP address; Connect on Integrations)"),
+    ("F2 / Ctrl+E", "Edit the selected row (in the Inspector, Ctrl+E is Edit and replay)"),
+    ("Delete", "Delete the selected row (asks first)"),
+    ("F5 / Ctrl+R", "Refresh the current tab"),
+    ("Ctrl+T", "Send a test webhook to the selected subscription"),
+    ("Ctrl+1 … Ctrl+5", "Switch to API Tokens, Webhooks, IP Whitelist, Integrations, Inspector"),
+    ("Ctrl+Shift+P", "Presentation mode: mask every secret on screen"),
+    ("Ctrl+Q", "Quit"),
+    ("Inspector: J / K", "Next / previous capture"),
+    ("Inspector: Ctrl+F", "Search the captures"),
+    ("Inspector: Ctrl+Shift+R", "Replay the selected capture as-is"),
+)
+
+INSPECTOR_TITLE = "Inspector"
+
+
+def environment_where(environment: Environment) -> str:
+    if environment.is_embedded:
+        return "local"
+    if not environment.is_configured:
+        return "not configured — open Settings…"
+    return urlsplit(environment.api_base_url).hostname or environment.api_base_url
+
+
+def banner_text(environment: Environment) -> str:
+    return f"{environment.name} — {environment_where(environment)}"
+
+
+class MainWindow(QMainWindow):
+    """Built before the services start (so it shows fast); `services_started()` completes it."""
+
+    def __init__(
+        self,
+        services: AppServices,
+        *,
+        inspector_factory: Callable[[AppServices, ActionRunner], QWidget] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.ui = Ui_MainWindow()
+        self.ui.setupUi(self)  # type: ignore[no-untyped-call]
+        self.services = services
+        self.closed = asyncio.Event()
+        self.runner = ActionRunner(self.ui.status_bar, self)
+        settings = services.settings
+        self.presentation = PresentationMode(settings.presentation_mode, self)
+
+        self.api_keys_tab = ApiKeysTab(services, self.runner, self.presentation)
+        self.webhooks_tab = WebhooksTab(services, self.runner, self.presentation)
+        self.ip_whitelist_tab = IpWhitelistTab(services, self.runner, self.presentation)
+        self.integrations_tab = IntegrationsTab(services, self.runner, self.presentation)
+        self.settings_tabs: list[SettingsTab] = [
+            self.api_keys_tab,
+            self.webhooks_tab,
+            self.ip_whitelist_tab,
+            self.integrations_tab,
+        ]
+        for tab in self.settings_tabs:
+            self.ui.tab_widget.addTab(tab, tab.title)
+        factory = inspector_factory or _default_inspector
+        self.inspector_tab = factory(services, self.runner)
+        self.ui.tab_widget.addTab(self.inspector_tab, INSPECTOR_TITLE)
+        self._loaded: dict[int, str] = {}  # tab -> environment id it last loaded
+
+        self._build_status_bar()
+        self._build_environment_switcher()
+        self._build_actions()
+        self.webhooks_tab.local_capture_received.connect(lambda capture_id: spawn(self.show_capture(capture_id)))
+        self.ui.tab_widget.currentChanged.connect(self._tab_changed)
+        self._restore_state()
+        self.show_environment(services.current_environment)
+
+    # ----- building --------------------------------------------------------------------------------------
+
+    def _build_status_bar(self) -> None:
+        self.secrets_status_label = QLabel()
+        self.secrets_status_label.setObjectName("secrets_status_label")
+        self.secrets_status_label.hide()
+        self.receiver_label = QLabel("Receiver: starting…")
+        self.receiver_label.setObjectName("receiver_label")
+        self.receiver_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.copy_receiver_button = QToolButton()
+        self.copy_receiver_button.setDefaultAction(self.ui.action_copy_receiver_url)
+        self.copy_receiver_button.setText("Copy")
+        self.ui.action_copy_receiver_url.setEnabled(False)
+        self.ui.action_copy_receiver_url.triggered.connect(self.copy_receiver_url)
+        self.ui.status_bar.addPermanentWidget(self.secrets_status_label)
+        self.ui.status_bar.addPermanentWidget(self.receiver_label)
+        self.ui.status_bar.addPermanentWidget(self.copy_receiver_button)
+
+    def _build_environment_switcher(self) -> None:
+        combo = self.ui.environment_combo
+        for environment in self.services.environments():
+            combo.addItem(environment.name, environment.id)
+        combo.setCurrentIndex(max(combo.findData(self.services.current_environment.id), 0))
+        combo.activated.connect(lambda index: spawn(self.switch_environment(combo.itemData(index))))
+        self.ui.environment_settings_button.clicked.connect(lambda: spawn(self.edit_environment()))
+        self.ui.action_environment_settings.triggered.connect(lambda: spawn(self.edit_environment()))
+
+    def _build_actions(self) -> None:
+        ui = self.ui
+        ui.action_quit.triggered.connect(self.close)
+        ui.action_presentation_mode.setChecked(self.presentation.enabled)
+        ui.action_presentation_mode.toggled.connect(self.set_presentation_mode)
+        ui.action_refresh.setShortcuts([QKeySequence("F5"), QKeySequence("Ctrl+R")])
+        ui.action_refresh.triggered.connect(lambda: spawn(self.refresh_current()))
+        ui.action_shortcuts.setShortcut(QKeySequence("Ctrl+/"))
+        ui.action_shortcuts.triggered.connect(self.show_shortcuts)
+        ui.action_about.triggered.connect(self.show_about)
+
+        def window_action(text: str, keys: list[str], slot: Callable[[], None]) -> QAction:
+            action = QAction(text, self)
+            action.setShortcuts([QKeySequence(k) for k in keys])
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.triggered.connect(slot)
+            self.addAction(action)
+            return action
+
+        self.add_action = window_action("Add", ["Ctrl+N"], lambda: self._dispatch("add_action"))
+        self.edit_action = window_action("Edit", ["F2", "Ctrl+E"], lambda: self._dispatch("edit_action"))
+        self.delete_action = window_action("Delete", ["Delete"], lambda: self._dispatch("delete_action"))
+        self.send_test_action = window_action("Send test", ["Ctrl+T"], lambda: self._dispatch("send_test_action"))
+        self.tab_actions = [
+            window_action(f"Tab {n}", [f"Ctrl+{n}"], self._tab_switcher(n - 1))
+            for n in range(1, self.ui.tab_widget.count() + 1)
+        ]
+        self._update_action_state()
+
+    def _tab_switcher(self, index: int) -> Callable[[], None]:
+        return lambda: self.ui.tab_widget.setCurrentIndex(index)
+
+    def _dispatch(self, name: str) -> None:
+        handler = getattr(self.ui.tab_widget.currentWidget(), name, None)
+        if callable(handler):
+            handler()
+
+    def _update_action_state(self) -> None:
+        # The Inspector owns Ctrl+E while it is shown; a disabled window action leaves the key to it.
+        current = self.ui.tab_widget.currentWidget()
+        for action, name in (
+            (self.add_action, "add_action"),
+            (self.edit_action, "edit_action"),
+            (self.delete_action, "delete_action"),
+            (self.send_test_action, "send_test_action"),
+        ):
+            action.setEnabled(callable(getattr(current, name, None)))
+
+    def _restore_state(self) -> None:
+        settings = self.services.settings
+        if settings.window_geometry:
+            self.restoreGeometry(QByteArray.fromBase64(settings.window_geometry.encode("ascii")))
+        titles = [self.ui.tab_widget.tabText(i) for i in range(self.ui.tab_widget.count())]
+        if settings.last_tab in titles:
+            self.ui.tab_widget.setCurrentIndex(titles.index(settings.last_tab))
+        self._update_action_state()
+
+    # ----- services ------------------------------------------------------------------------------------
+
+    def services_started(self) -> None:
+        """The receiver and sandbox are up: show the receiver URL, the secrets warning, and load the tab."""
+        set_receiver = getattr(self.inspector_tab, "set_receiver", None)
+        if callable(set_receiver):
+            set_receiver(self.services.receiver)
+        self.show_receiver()
+        self.show_secrets_backend()
+        self.show_environment(self.services.current_environment)
+        spawn(self.refresh_current())
+
+    def show_receiver(self) -> None:
+        url = self.services.local_receiver_endpoint
+        note = self.services.receiver_port_note
+        self.receiver_label.setText(f"Receiver: {url}" if url else "Receiver: not running")
+        self.receiver_label.setToolTip(note or "Subscribe this URL to see deliveries in the Inspector")
+        self.ui.action_copy_receiver_url.setEnabled(bool(url))
+        if note:
+            self.receiver_label.setText(f"Receiver: {url} ⚠")
+            self.runner.show_status(note, 20000)
+
+    def show_secrets_backend(self) -> None:
+        store = self.services.secret_store
+        if store.is_secure:
+            self.ui.secrets_warning_label.hide()
+            self.secrets_status_label.hide()
+            return
+        self.ui.secrets_warning_label.setText("⚠ No OS keychain was found. " + store.backend_description)
+        self.ui.secrets_warning_label.show()
+        self.secrets_status_label.setText("⚠ Secrets: encrypted file")
+        self.secrets_status_label.setToolTip(store.backend_description)
+        self.secrets_status_label.show()
+
+    def copy_receiver_url(self) -> None:
+        url = self.services.local_receiver_endpoint
+        if url:
+            copy_text(url)
+            self.runner.show_status(f"Copied {url}")
+
+    # ----- environment ---------------------------------------------------------------------------------
+
+    def show_environment(self, environment: Environment) -> None:
+        banner = self.ui.environment_banner
+        banner.setText(banner_text(environment))
+        banner.setToolTip("Live environment: destructive actions ask for confirmation." if environment.is_live else "")
+        banner.setStyleSheet(f"QLabel#environment_banner {{ background-color: {environment.colour}; color: white; }}")
+        title = "Benji Desktop"
+        self.setWindowTitle(f"{title} — {environment.name}")
+        combo = self.ui.environment_combo
+        combo.setCurrentIndex(max(combo.findData(environment.id), 0))
+
+    async def switch_environment(self, environment_id: str) -> None:
+        if environment_id == self.services.current_environment.id:
+            return
+        environment = await self.services.switch_environment(environment_id)
+        self._loaded.clear()
+        for tab in self.settings_tabs:
+            tab.environment_changed(environment)
+        self.show_environment(environment)
+        if not environment.is_configured:
+            self.runner.show_status(f"{environment.name} has no base URL yet: open Settings… to set it.", 15000)
+            return
+        if not await self.services.api_key(environment.id):
+            self.runner.show_status(f"{environment.name} has no API key yet: open Settings… to add one.", 15000)
+        await self.refresh_current()
+
+    async def edit_environment(self) -> EnvironmentDialog | None:
+        environment = self.services.current_environment
+        dialog = EnvironmentDialog(self.services, self.runner, environment, self.presentation, self)
+        await dialog.load()
+        accepted = await prompts.show_dialog(dialog) == EnvironmentDialog.DialogCode.Accepted
+        if accepted:
+            await dialog.save()
+            self._loaded.clear()
+            self.show_environment(self.services.current_environment)
+            await self.refresh_current()
+        dialog.deleteLater()
+        return dialog if accepted else None
+
+    # ----- tabs ----------------------------------------------------------------------------------------
+
+    def _tab_changed(self, index: int) -> None:
+        self._update_action_state()
+        if self.services.started and self._loaded.get(index) != self.services.current_environment.id:
+            spawn(self.refresh_current())
+
+    async def refresh_current(self) -> None:
+        index = self.ui.tab_widget.currentIndex()
+        tab = self.ui.tab_widget.currentWidget()
+        if isinstance(tab, SettingsTab):
+            self._loaded[index] = self.services.current_environment.id
+            await tab.refresh()
+        else:
+            apply_filter = getattr(tab, "apply_filter", None)
+            if callable(apply_filter):
+                apply_filter()
+
+    def select_tab(self, widget: QWidget) -> None:
+        self.ui.tab_widget.setCurrentWidget(widget)
+
+    async def show_capture(self, capture_id: int) -> bool:
+        """After a test to the local receiver: the Inspector, with that capture selected (once it is listed)."""
+        self.select_tab(self.inspector_tab)
+        select: Any = getattr(self.inspector_tab, "select_capture", None)
+        if not callable(select):
+            return False
+        for _attempt in range(40):  # the list refreshes in batches; give it up to ~2 s
+            if select(capture_id):
+                return True
+            await asyncio.sleep(0.05)
+        return False
+
+    # ----- presentation, help ---------------------------------------------------------------------------
+
+    def set_presentation_mode(self, enabled: bool) -> None:
+        self.presentation.set_enabled(enabled)
+        if self.ui.action_presentation_mode.isChecked() != enabled:
+            self.ui.action_presentation_mode.setChecked(enabled)
+        set_inspector = getattr(self.inspector_tab, "set_presentation_mode", None)
+        if callable(set_inspector):
+            set_inspector(enabled)
+        self.services.settings_store.update(presentation_mode=enabled)
+        self.runner.show_status(
+            "Presentation mode: every key, salt and credential is masked." if enabled else "Presentation mode off."
+        )
+
+    def shortcuts_text(self) -> str:
+        rows = "".join(f"<tr><td><b>{keys}</b>&nbsp;&nbsp;</td><td>{what}</td></tr>" for keys, what in SHORTCUTS)
+        return f"<table>{rows}</table>"
+
+    def show_shortcuts(self) -> None:
+        box = prompts.show_message(self, "Keyboard shortcuts", self.shortcuts_text(), warning=False)
+        box.setTextFormat(Qt.TextFormat.RichText)
+
+    def about_text(self) -> str:
+        from PySide6 import __version__ as pyside_version
+        from PySide6.QtCore import qVersion
+
+        versions = [f"Benji Desktop {__version__}", f"Python {platform.python_version()}"]
+        versions.append(f"Qt {qVersion()}, PySide6 {pyside_version}")
+        for module in ("qasync", "aiohttp", "httpx"):
+            loaded = sys.modules.get(module)
+            version = getattr(loaded, "__version__", None) if loaded else None
+            if version:
+                versions.append(f"{module} {version}")
+        layout = self.services.layout
+        store_line = self.services.secret_store.backend_description if self.services.started else ""
+        locations = [
+            f"Data folder: {layout.root}",
+            f"Captures: {layout.captures_db}",
+            f"Sandbox state: {layout.sandbox_dir}",
+            f"Settings: {layout.settings_file}",
+            f"Logs: {layout.log_dir}",
+        ]
+        parts = ["\n".join(versions), "\n".join(locations)]
+        if store_line:
+            parts.append(f"Secrets: {store_line}")
+        return "\n\n".join(parts)
+
+    def show_about(self) -> None:
+        prompts.show_message(self, "About Benji Desktop", self.about_text(), warning=False)
+
+    # ----- closing -------------------------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Saves where the window was; the main coroutine sees `closed` and tears the services down."""
+        try:
+            geometry = bytes(self.saveGeometry().toBase64().data()).decode("ascii")
+            current = self.ui.tab_widget.tabText(self.ui.tab_widget.currentIndex())
+            self.services.settings_store.update(window_geometry=geometry, last_tab=current)
+        finally:
+            self.closed.set()
+            super().closeEvent(event)
+
+
+def _default_inspector(services: AppServices, runner: ActionRunner) -> QWidget:
+    from benji_desktop.views.inspector.inspector_tab import InspectorTab
+
+    return InspectorTab.from_services(services, action_runner=runner)
