@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import keyring
+import keyring.backend
+import keyring.errors
 import pytest
 from keyring.backends import fail
 
@@ -18,6 +20,7 @@ from benji_desktop.secretstore import (
     MemorySecretStore,
     SecretStore,
     SecretStoreCorrupt,
+    SecretStoreError,
     SecretStoreUnavailable,
     api_key_name,
     integration_field_name,
@@ -126,3 +129,41 @@ def test_a_different_key_cannot_read_the_file(data_dir: Path) -> None:
 
 def test_memory_store_still_satisfies_the_protocol() -> None:
     assert isinstance(MemorySecretStore(), SecretStore)
+
+
+class BrokenKeyring(keyring.backend.KeyringBackend):
+    """A keychain that exists but fails (locked, or no D-Bus session) and echoes what it was given."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def get_password(self, service: str, username: str) -> str | None:
+        raise keyring.errors.KeyringLocked(f"locked while reading {username}")
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        raise keyring.errors.PasswordSetError(f"could not store {password}")
+
+    def delete_password(self, service: str, username: str) -> None:
+        raise keyring.errors.PasswordDeleteError("gone")
+
+
+@pytest.fixture
+def broken_keyring() -> Iterator[None]:
+    previous = keyring.get_keyring()
+    keyring.set_keyring(BrokenKeyring())
+    yield
+    keyring.set_keyring(previous)
+
+
+def test_a_failing_keychain_raises_a_typed_error_without_the_value(broken_keyring: None) -> None:
+    store = KeyringSecretStore()
+    with pytest.raises(SecretStoreError) as caught:
+        store.set(api_key_name("staging"), API_KEY)
+    assert API_KEY not in str(caught.value) and API_KEY not in repr(caught.value)
+    assert caught.value.__cause__ is None and caught.value.__suppress_context__
+    with pytest.raises(SecretStoreError):
+        store.get(api_key_name("staging"))
+    store.delete(api_key_name("staging"))  # already gone is not an error
+
+
+def test_open_falls_back_when_the_keychain_exists_but_fails(broken_keyring: None, data_dir: Path) -> None:
+    assert isinstance(open_secret_store(DataLayout(data_dir)), EncryptedFileSecretStore)
