@@ -6,7 +6,7 @@ import asyncio
 import inspect
 import logging
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -48,6 +48,7 @@ from benji_desktop.views.inspector.capture_table_model import (
 )
 from benji_desktop.views.inspector.detail_pane import CaptureDetailPane
 from benji_desktop.views.inspector.dialogs import ImportDialog, ReplayDialog, ReplayRequest, ResponseRulesDialog
+from benji_desktop.views.tasks import spawn
 
 if TYPE_CHECKING:
     from benji_desktop.app.services import AppServices
@@ -131,7 +132,6 @@ class InspectorTab(QWidget):
         self._runner.busy_changed.connect(self.ui.busy_bar.setVisible)
         self._replays: dict[int, list[int]] = {}  # parent id -> replays made in this session
         self._selected_id: int | None = None
-        self._tasks: set[asyncio.Future[object]] = set()
 
         self.model = CaptureTableModel(store, parent=self)
         self.ui.table_view.setModel(self.model)
@@ -250,11 +250,9 @@ class InspectorTab(QWidget):
     def _start_export(self, selected_only: bool, fmt: str) -> None:
         self._start(self.export_dialog(selected_only=selected_only, fmt=fmt))
 
-    def _start(self, work: Awaitable[object]) -> None:
+    def _start(self, work: Coroutine[Any, Any, object]) -> None:
         """Slots are one line deep: they start the coroutine that does the work (tests await it directly)."""
-        task = asyncio.ensure_future(work)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        spawn(work)
 
     # ----- receiver ---------------------------------------------------------------------------------
 
