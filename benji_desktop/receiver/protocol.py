@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from aiohttp import http_exceptions, web
-from aiohttp.web_protocol import RequestHandler
+from aiohttp.web_protocol import RequestHandler, _ErrInfo
 
 # (remote address, status sent, the parser's exception, its message)
 RejectedCallback = Callable[[str | None, int, BaseException | None, str | None], None]
@@ -53,6 +53,21 @@ class CapturingRequestHandler(RequestHandler):
             except Exception:  # a recording failure must not turn a 400 into a crash
                 logger.exception("could not record a rejected request")
         return super().handle_error(request, status, exc, message)
+
+    def data_received(self, data: bytes) -> None:
+        before = len(self._messages)
+        super().data_received(data)
+        request = self._current_request
+        if request is None or len(self._messages) <= before:
+            return
+        # A parse error in the middle of a streamed body (broken chunking) is queued as a new message and
+        # the body being read would wait forever: hand the error to that body instead, so the request being
+        # read is recorded as badly framed (with what arrived) rather than as stalled plus a separate refusal.
+        for message, payload in list(self._messages)[before:]:
+            if isinstance(message, _ErrInfo):
+                self._messages.remove((message, payload))
+                request._cancel(message.exc)
+                break
 
     def log_exception(self, *args: Any, **kw: Any) -> None:
         # Malformed requests are expected traffic here and are recorded as captures; keep stderr quiet.

@@ -536,7 +536,8 @@ class Receiver:
             latency = (time.perf_counter() - started) * 1000
             return None, [], b"", latency, f"{type(error).__name__}: {error}"[:300]
         latency = (time.perf_counter() - started) * 1000
-        return response.status_code, list(response.headers.raw_items_str()), response.content, latency, None
+        headers = [(_decode_header(name), _decode_header(value)) for name, value in response.headers.raw]
+        return response.status_code, headers, response.content, latency, None
 
     async def _forward(self, capture: Capture, url: str) -> None:
         assert capture.id is not None
