@@ -140,6 +140,8 @@ async def test_a_burst_through_the_receiver_is_inserted_in_batches_and_the_selec
         tab.model.rowsInserted.connect(lambda _parent, first, last: inserts.append((first, last)))
         notified: list[int] = []
         receiver.add_listener(lambda summary: notified.append(summary.id))
+        flushes: list[int] = []
+        tab.model.rows_inserted_in_batch.connect(lambda n: flushes.append(n) if n else None)
 
         burst = 300
         limits = httpx.Limits(max_connections=16)
@@ -163,11 +165,27 @@ async def test_a_burst_through_the_receiver_is_inserted_in_batches_and_the_selec
         assert tab.model.rowCount() == 50 + burst
         assert sum(last - first + 1 for first, last in inserts) == burst
         assert all(first == 0 for first, _ in inserts)  # newest first: every batch lands on top
-        assert len(inserts) <= burst / 10  # one notification per flush (~100 ms), not one per capture
+        # One notification per flush (at most every ~100 ms), never one per capture; how many captures share
+        # a flush depends on the machine's speed, so the test only asserts that they do share.
+        assert len(inserts) == len(flushes) < burst
+        assert max(last - first + 1 for first, last in inserts) > 1
         assert tab.selected_capture_id() == selected
         assert tab.model.capture_id_at(tab.ui.table_view.currentIndex().row()) == selected
     finally:
         await receiver.stop()
+
+
+def test_captures_queued_between_flushes_arrive_in_one_insert(store: CaptureStore, qtbot) -> None:
+    tab = InspectorTab(store, None)
+    qtbot.addWidget(tab)
+    inserts: list[tuple[int, int]] = []
+    tab.model.rowsInserted.connect(lambda _parent, first, last: inserts.append((first, last)))
+    ids = store.add_many([generated(i, time.time()) for i in range(500)])
+    for capture_id in ids:  # what the receiver's listener does, once per committed capture
+        tab.model.enqueue(store.summary(capture_id))
+    assert inserts == []  # nothing repaints until the flush timer fires
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 500)
+    assert inserts == [(0, 499)]
 
 
 def test_detail_pane_explains_an_invalid_capture(store: CaptureStore, qtbot) -> None:
