@@ -193,7 +193,7 @@ def har_to_exchanges(har: dict[str, Any]) -> list[HttpExchange]:
         exchanges.append(
             HttpExchange(
                 request=parsed,
-                response_status=status if isinstance(status, int) and status > 0 else None,
+                response_status=status if type(status) is int and status > 0 else None,
                 response_headers=_headers_from(response.get("headers"), f"{where} response"),
                 response_body=_decode_body(
                     content.get("text"), content.get("encoding") == "base64", f"{where} response content"
