@@ -280,8 +280,12 @@ def _search_for_the_signed_bytes(
     other_salts: Sequence[KnownSalt],
 ) -> None:
     every_salt = [*salts, *other_salts]
+    tried: set[bytes] = {body}  # many variants coincide (an ASCII body escapes to itself); hash each once
 
     def match(candidate: bytes) -> SignatureMatch | None:
+        if candidate in tried:
+            return None
+        tried.add(candidate)
         return find_match(candidate, decoded, every_salt)
 
     count = len(report.received)
@@ -311,8 +315,6 @@ def _search_for_the_signed_bytes(
                 diagnosis.suspect(f"The sender {sender_did}: sign exactly the bytes you send.")
                 return
         for candidate, description in _json_variants(body):
-            if candidate == body:
-                continue
             found = match(candidate)
             if found is not None:
                 diagnosis.finding(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import hashlib
 import hmac
 import json
 from collections.abc import Sequence
@@ -20,7 +19,8 @@ def salt_key(salt: str) -> bytes:
 
 
 def digest(body: bytes, salt: str) -> bytes:
-    return hmac.new(salt_key(salt), body, hashlib.sha256).digest()
+    # hmac.digest is the one-shot C path: several times faster than hmac.new(...).digest() for small bodies.
+    return hmac.digest(salt_key(salt), body, "sha256")
 
 
 def sign(body: bytes, salt: str) -> str:
