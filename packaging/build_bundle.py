@@ -51,7 +51,7 @@ def smoke_test() -> None:
         return
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     with tempfile.TemporaryDirectory(prefix="benji-bundle-smoke-") as out:
-        seconds, _ = timed([str(EXECUTABLE), "screenshot", "--out", out, "--size", "800x500"], env=env)
+        seconds, _ = timed([str(EXECUTABLE), "screenshot", "--out", out, "--size", "1024x640"], env=env)
         shots = sorted(Path(out).glob("*.png"))
         if not shots:
             sys.exit("offscreen launch produced no screenshots")
