@@ -137,6 +137,7 @@ class ActionRunner(QObject):
         else:
             if message_label is not None:
                 message_label.setVisible(False)
+            log.info("done: %s", what)
             self.show_status(f"Done: {what}.", 4000)
             return Outcome(True, value=value)
         finally:

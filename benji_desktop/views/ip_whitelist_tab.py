@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 from typing import Any
 
@@ -55,7 +56,7 @@ class IpWhitelistTab(SettingsTab):
         view.horizontalHeader().setSectionResizeMode(IpEntriesModel.ADDRESS, QHeaderView.ResizeMode.ResizeToContents)
         view.sortByColumn(IpEntriesModel.REQUESTED, Qt.SortOrder.DescendingOrder)
         self._statuses: dict[int, str] | None = None  # None until the first list of this environment
-        self._refreshing = False
+        self._refresh_lock = asyncio.Lock()
         self.refresh_timer = QTimer(self)
         self.refresh_timer.setInterval(REFRESH_INTERVAL_MS)
         self.refresh_timer.timeout.connect(lambda: spawn(self.refresh(quiet=True)))
@@ -138,11 +139,10 @@ class IpWhitelistTab(SettingsTab):
     # ----- work ----------------------------------------------------------------------------------------
 
     async def refresh(self, *, quiet: bool = False) -> None:
-        """`quiet`: the 5-second poll; it does not disable buttons or flash the status bar."""
-        if self._refreshing:
+        """`quiet`: the 5-second poll; it does not disable buttons or flash the status bar, and skips if busy."""
+        if quiet and self._refresh_lock.locked():
             return
-        self._refreshing = True
-        try:
+        async with self._refresh_lock:
             if quiet:
                 try:
                     entries = await self._list()
@@ -154,6 +154,7 @@ class IpWhitelistTab(SettingsTab):
                     self.refresh_timer.stop()
                     self.model.set_records([])
                 if not outcome.ok:
+                    self._update_buttons()
                     return
                 entries = outcome.value or []
             selected = self.selected_entry()
@@ -161,8 +162,6 @@ class IpWhitelistTab(SettingsTab):
             self._notice_reviews(entries)
             if selected is not None:
                 self.select_entry(selected.id)
-        finally:
-            self._refreshing = False
             self._update_buttons()
 
     async def _list(self) -> list[Any]:

@@ -214,7 +214,7 @@ class MainWindow(QMainWindow):
             self.ui.secrets_warning_label.hide()
             self.secrets_status_label.hide()
             return
-        self.ui.secrets_warning_label.setText("⚠ No OS keychain was found. " + store.backend_description)
+        self.ui.secrets_warning_label.setText("⚠ " + store.backend_description)
         self.ui.secrets_warning_label.show()
         self.secrets_status_label.setText("⚠ Secrets: encrypted file")
         self.secrets_status_label.setToolTip(store.backend_description)
@@ -293,8 +293,12 @@ class MainWindow(QMainWindow):
         select: Any = getattr(self.inspector_tab, "select_capture", None)
         if not callable(select):
             return False
-        for _attempt in range(40):  # the list refreshes in batches; give it up to ~2 s
-            if select(capture_id):
+        model: Any = getattr(self.inspector_tab, "model", None)
+        selected: Any = getattr(self.inspector_tab, "selected_capture_id", lambda: capture_id)
+        for _attempt in range(60):  # the list takes new rows in batches; give it up to ~3 s
+            row = model.row_of(capture_id) if model is not None else 0
+            listed = row is not None and (model is None or row < model.rowCount())
+            if listed and select(capture_id) and selected() == capture_id:
                 return True
             await asyncio.sleep(0.05)
         return False
