@@ -33,10 +33,11 @@ class Verdict(StrEnum):
 
 
 class SaltRole(StrEnum):
-    """Why a salt is known: accepted for this endpoint, or only to explain a failure."""
+    """Why a salt is known. CURRENT and PREVIOUS (a rotation's overlap) are accepted for the endpoint;
+    OTHER_SUBSCRIPTION never makes a request valid, it only lets the doctor name the salt the sender used."""
 
     CURRENT = "current"
-    PREVIOUS = "previous"  # the salt a rotation replaced (accepted during the overlap, else only explained)
+    PREVIOUS = "previous"
     OTHER_SUBSCRIPTION = "other subscription"
 
 
@@ -220,7 +221,9 @@ def verify_unguarded(
     """`verify` without its last-resort guard, so tests can prove the guard is never what saves us."""
     body = bytes(body)
     now = _aware_utc(now)
-    salts = list(salts)
+    accepted = [salt for salt in salts if salt.role is not SaltRole.OTHER_SUBSCRIPTION]
+    other_salts = [*(salt for salt in salts if salt.role is SaltRole.OTHER_SUBSCRIPTION), *other_salts]
+    salts = accepted
     header_list = header_pairs(headers)
     signature_values = header_values(header_list, SIGNATURE_HEADER)
     datetime_values = header_values(header_list, DATETIME_HEADER)
@@ -281,8 +284,9 @@ def verify(
 ) -> VerificationReport:
     """Verify a webhook. Never raises, whatever the input; the doctor explains any failure.
 
-    `salts` are the salts accepted for this endpoint; `other_salts` (other subscriptions' salts, salts retired
-    by a rotation) never make a request valid but let the doctor name the salt the sender really used.
+    `salts` are the salts accepted for this endpoint, except those with the OTHER_SUBSCRIPTION role; those and
+    `other_salts` (e.g. salts retired by a rotation) never make a request valid but let the doctor name the salt
+    the sender really used.
     """
     try:
         return verify_unguarded(

@@ -177,3 +177,15 @@ def test_payload_problems_are_findings_that_do_not_change_the_verdict() -> None:
     assert '"entity" is used instead of "entity_type"' in text
     assert '"entity_id" is a number with a fraction' in text
     assert '"extra"' in text
+
+
+def test_other_subscription_role_in_the_main_list_only_explains() -> None:
+    # The app hands every known salt in one list, tagging the other subscriptions' salts by role.
+    other = KnownSalt(
+        "salt_OtherSubscription0000000000000", "Sandbox subscription #7", role=SaltRole.OTHER_SUBSCRIPTION
+    )
+    report = verify(BODY, headers_for(sign(BODY, other.salt)), [*KNOWN, other], now=NOW)
+    assert report.verdict is Verdict.INVALID
+    assert report.cause and "Sandbox subscription #7" in report.cause
+    only_other = verify(BODY, headers_for(sign(BODY, other.salt)), [other], now=NOW)
+    assert only_other.verdict is Verdict.NO_SALT and "Sandbox subscription #7" in (only_other.cause or "")
