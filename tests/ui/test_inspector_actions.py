@@ -183,3 +183,29 @@ def test_rules_dialog_reads_rules_and_refuses_a_bad_status(qtbot) -> None:
     dialog._check_and_accept()
     assert "status" in dialog.ui.error_label.text()
     assert dialog.result() == 0
+
+
+def test_credentials_in_headers_are_masked_and_presentation_mode_hides_signatures(store: CaptureStore, qtbot) -> None:
+    capture = delivery(4, [KnownSalt("salt_" + "E" * 32, "sub #2")])
+    api_key = "bk_sandbox_" + "0123456789abcdef" * 2
+    capture.headers.append(("X-Api-Key", api_key))
+    (capture_id,) = store.add_many([capture])
+    tab = InspectorTab(store, None)
+    qtbot.addWidget(tab)
+    tab.select_capture(capture_id)
+    table = tab.detail.ui.headers_table
+
+    def shown() -> dict[str, str]:
+        return {table.item(r, 0).text().lower(): table.item(r, 1).text() for r in range(table.rowCount())}
+
+    signature = dict(capture.headers)["x-benji-signature"]
+    assert api_key not in shown().values() and shown()["x-api-key"].endswith(api_key[-4:])
+    assert shown()["x-benji-signature"] == signature
+
+    tab.set_presentation_mode(True)
+    assert signature not in shown().values()
+    overview = tab.detail.ui.overview_browser.toPlainText()
+    assert signature not in overview and capture.report["expected"] not in overview
+
+    tab.set_presentation_mode(False)
+    assert shown()["x-benji-signature"] == signature

@@ -11,6 +11,7 @@ from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QTableWidget, QTableWidgetItem, QWidget
 
 from benji_desktop.domain.entities import entity_label
+from benji_desktop.domain.masking import mask_secret
 from benji_desktop.storage.captures import Capture
 from benji_desktop.views.generated.ui_inspector_detail import Ui_InspectorDetail
 from benji_desktop.views.inspector.body_format import JsonHighlighter, hex_dump, human_size, pretty_text, raw_text
@@ -58,7 +59,7 @@ def skew_sentence(report: dict[str, Any]) -> str | None:
     return f"x-webhook-datetime is {abs(skew):,.0f} s {direction} this machine's clock{window}."
 
 
-def overview_html(capture: Capture, replay_ids: list[int]) -> str:
+def overview_html(capture: Capture, replay_ids: list[int], *, presenting: bool = False) -> str:
     """The Overview tab as HTML: verdict, cause, findings, match, skew, classification, links."""
     report = capture.report or {}
     parts = [f"<p>{verdict_badge_html(capture.verdict)}</p>"]
@@ -68,7 +69,10 @@ def overview_html(capture: Capture, replay_ids: list[int]) -> str:
     elif capture.verdict in VERDICT_SENTENCES:
         parts.append(f"<p>{html.escape(VERDICT_SENTENCES[capture.verdict])}</p>")
     reasons = report.get("reasons") or []
-    if reasons:
+    if reasons and presenting:
+        # The findings quote expected and received signatures; on a shared screen only their count shows.
+        parts.append(f"<p>{len(reasons)} finding(s) hidden in presentation mode.</p>")
+    elif reasons:
         items = "".join(f"<li>{html.escape(reason)}</li>" for reason in reasons)
         parts.append(f"<p><b>What the doctor found:</b></p><ul>{items}</ul>")
     facts: list[tuple[str, str]] = []
@@ -80,7 +84,7 @@ def overview_html(capture: Capture, replay_ids: list[int]) -> str:
             (
                 "Matched salt",
                 html.escape(label)
-                + (f" ({html.escape(masked)})" if masked else "")
+                + (f" ({html.escape(masked)})" if masked and not presenting else "")
                 + (f", signature as {html.escape(form)}" if form else ""),
             )
         )
@@ -141,11 +145,22 @@ def forward_html(capture: Capture, replay_ids: list[int]) -> str:
     return "".join(parts)
 
 
-def fill_header_table(table: QTableWidget, headers: list[tuple[str, str]]) -> None:
+# Credentials someone may send to a webhook URL by mistake: never shown in full, even outside presentation mode.
+SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "x-api-key", "cookie", "set-cookie"})
+# In presentation mode the signatures go too: with the body, a signature lets a viewer test guessed salts.
+PRESENTATION_HEADERS = SECRET_HEADERS | {"x-benji-signature"}
+
+
+def shown_value(name: str, value: str, presenting: bool) -> str:
+    hidden = PRESENTATION_HEADERS if presenting else SECRET_HEADERS
+    return mask_secret(value) if name.lower() in hidden else value
+
+
+def fill_header_table(table: QTableWidget, headers: list[tuple[str, str]], presenting: bool = False) -> None:
     table.setRowCount(len(headers))
     for row, (name, value) in enumerate(headers):
         table.setItem(row, 0, QTableWidgetItem(name))
-        table.setItem(row, 1, QTableWidgetItem(value))
+        table.setItem(row, 1, QTableWidgetItem(shown_value(name, value, presenting)))
     table.resizeColumnToContents(0)
 
 
@@ -164,6 +179,7 @@ class CaptureDetailPane(QWidget):
         self._highlighter = JsonHighlighter(self.ui.body_edit.document())
         self._capture: Capture | None = None
         self._replay_ids: list[int] = []
+        self._presenting = False
         for radio in (self.ui.pretty_radio, self.ui.raw_radio, self.ui.hex_radio):
             radio.toggled.connect(self._show_body)
         self.ui.overview_browser.anchorClicked.connect(self._on_link)
@@ -173,6 +189,10 @@ class CaptureDetailPane(QWidget):
     @property
     def capture(self) -> Capture | None:
         return self._capture
+
+    def set_presentation_mode(self, enabled: bool) -> None:
+        self._presenting = enabled
+        self.show_capture(self._capture, self._replay_ids)
 
     def show_capture(self, capture: Capture | None, replay_ids: list[int] | None = None) -> None:
         self._capture = capture
@@ -199,14 +219,14 @@ class CaptureDetailPane(QWidget):
             f"<b>{html.escape(capture.method)}</b> {html.escape(target)}"
             f"<br><span style='color:gray'>{when} from {html.escape(capture.remote or '?')}</span>"
         )
-        self.ui.overview_browser.setHtml(overview_html(capture, self._replay_ids))
-        fill_header_table(self.ui.headers_table, capture.headers)
+        self.ui.overview_browser.setHtml(overview_html(capture, self._replay_ids, presenting=self._presenting))
+        fill_header_table(self.ui.headers_table, capture.headers, self._presenting)
         self._show_body()
         if capture.response_status is None:
             self.ui.response_status_label.setText("No response recorded (imported, or the client went away).")
         else:
             self.ui.response_status_label.setText(f"Answered <b>{capture.response_status}</b>")
-        fill_header_table(self.ui.response_headers_table, capture.response_headers)
+        fill_header_table(self.ui.response_headers_table, capture.response_headers, self._presenting)
         self.ui.response_body_edit.setPlainText(raw_text(capture.response_body))
         self.ui.forward_browser.setHtml(forward_html(capture, self._replay_ids))
 

@@ -189,11 +189,11 @@ class InspectorTab(QWidget):
             COLUMN_TIME: 90,
             COLUMN_METHOD: 58,
             COLUMN_PATH: 120,
-            COLUMN_EVENT: 170,
+            COLUMN_EVENT: 185,
             COLUMN_ENTITY: 110,
             COLUMN_VERDICT: 92,
             COLUMN_STATUS: 70,
-            COLUMN_FLAGS: 80,
+            COLUMN_FLAGS: 70,
         }
         for column, width in widths.items():
             self.ui.table_view.setColumnWidth(column, width)
@@ -253,6 +253,10 @@ class InspectorTab(QWidget):
     def _start(self, work: Coroutine[Any, Any, object]) -> None:
         """Slots are one line deep: they start the coroutine that does the work (tests await it directly)."""
         spawn(work)
+
+    def set_presentation_mode(self, enabled: bool) -> None:
+        """For screen sharing: signatures, credentials in headers and the doctor's quoted values are masked."""
+        self.detail.set_presentation_mode(enabled)
 
     # ----- receiver ---------------------------------------------------------------------------------
 
