@@ -14,6 +14,7 @@ from benji_desktop.receiver import Receiver, StaticSaltSource
 from benji_desktop.signature import KnownSalt, canonical_body, signed_headers
 from benji_desktop.storage.captures import CaptureStore
 from benji_desktop.views.inspector import InspectorTab
+from benji_desktop.views.inspector.dialogs import ReplayRequest
 
 SALT = "salt_" + "A" * 32
 
@@ -65,5 +66,34 @@ async def test_replay_creates_a_linked_capture(store: CaptureStore, qtbot) -> No
         assert tab.model.rowCount() == 2
         assert tab.selected_capture_id() == original_id  # still the one the user was looking at
         assert f"#{replay_id}" in tab.detail.ui.overview_browser.toPlainText()
+    finally:
+        await receiver.stop()
+
+
+async def test_edit_and_replay_to_another_url_re_signs_the_edited_body(store: CaptureStore, qtbot) -> None:
+    receiver = Receiver(store, StaticSaltSource([KnownSalt(SALT, "test salt")]), port=0)
+    await receiver.start()
+    try:
+        tab = InspectorTab(store, receiver)
+        qtbot.addWidget(tab)
+        body = canonical_body("transaction_created", 3, 5)
+        async with httpx.AsyncClient() as client:
+            await client.post(f"{receiver.url}/webhooks/benji", content=body, headers=signed_headers(body, [SALT]))
+        for _ in range(100):
+            if tab.model.rowCount() == 1:
+                break
+            await asyncio.sleep(0.05)
+        original_id = tab.model.capture_id_at(0)
+        edited = canonical_body("transaction_created", 3, 6)
+
+        replay_id = await tab.replay_capture(
+            original_id, ReplayRequest(f"{receiver.url}/elsewhere", None, edited, resign_salt=SALT)
+        )
+
+        replayed = store.get(replay_id)
+        assert replayed.parent_id == original_id and replayed.body == edited
+        assert replayed.path == "/elsewhere" and replayed.response_status == 200
+        assert replayed.verdict == "VALID"  # signed again over the edited bytes, with a fresh datetime
+        assert "answered 200" in tab.ui.error_label.text()
     finally:
         await receiver.stop()

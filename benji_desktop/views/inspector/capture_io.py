@@ -78,6 +78,17 @@ def capture_id_of(result: Any) -> int | None:
     return value if isinstance(value, int) else None
 
 
+def replay_answer(result: Any) -> str:
+    """One phrase for the status line: what the target answered, or why nothing came back."""
+    error = getattr(result, "error", None)
+    if error:
+        return f"no answer ({error})"
+    status = getattr(result, "status", None)
+    latency = getattr(result, "latency_ms", None)
+    timing = f" in {latency:.0f} ms" if isinstance(latency, int | float) else ""
+    return f"{getattr(result, 'url', 'the target')} answered {status}{timing}" if status is not None else "sent"
+
+
 async def reverify(store: CaptureStore, receiver: Any, capture_id: int, salts: Sequence[KnownSalt]) -> str:
     """Verify one capture again with the salts known now; returns its verdict afterwards."""
     import asyncio

@@ -502,14 +502,15 @@ class InspectorTab(QWidget):
             self.ui.error_label.setText(outcome.message)
             return None
         new_id = capture_io.capture_id_of(outcome.value)
+        answer = capture_io.replay_answer(outcome.value)
         if new_id is not None:
             self._replays.setdefault(capture_id, []).append(new_id)
             self.model.flush_pending()
-            self.ui.error_label.setText(f"Replayed #{capture_id} as #{new_id}.")
+            self.ui.error_label.setText(f"Replayed #{capture_id} as #{new_id}: {answer}.")
             if self._selected_id == capture_id:
                 self._show_selected()
         else:
-            self.ui.error_label.setText(f"Replayed #{capture_id}.")
+            self.ui.error_label.setText(f"Replayed #{capture_id}: {answer}.")
         return new_id
 
     # ----- re-verify --------------------------------------------------------------------------------
