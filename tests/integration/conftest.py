@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +23,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=10,
         help="schemathesis examples per operation in tests/integration/test_sandbox_contract.py (make fuzz: 500)",
     )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # The contract test reads it at import time, when hypothesis settings are fixed; no fixture exists yet.
+    os.environ["BENJI_FUZZ_EXAMPLES"] = str(config.getoption("--fuzz-examples"))
 
 
 @dataclass
