@@ -125,7 +125,7 @@ class Ui_InspectorRulesDialog(object):
 
     def retranslateUi(self, InspectorRulesDialog):
         InspectorRulesDialog.setWindowTitle(QCoreApplication.translate("InspectorRulesDialog", u"Responses and retention", None))
-        self.rules_intro_label.setText(QCoreApplication.translate("InspectorRulesDialog", u"How the receiver answers, per path (the first matching rule wins; without one it answers 200). Use a non-2xx status or a delay to exercise the platform's retries.", None))
+        self.rules_intro_label.setText(QCoreApplication.translate("InspectorRulesDialog", u"How the receiver answers, per path prefix (the longest matching prefix wins; without one it answers 200). Use a non-2xx status or a delay to exercise the platform's retries.", None))
         ___qtablewidgetitem = self.rules_table.horizontalHeaderItem(0)
         ___qtablewidgetitem.setText(QCoreApplication.translate("InspectorRulesDialog", u"Path", None))
         ___qtablewidgetitem1 = self.rules_table.horizontalHeaderItem(1)
