@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHeaderView, QWidget
+from PySide6.QtWidgets import QWidget
 
 from benji_desktop.app.services import AppServices
 from benji_desktop.views import prompts
@@ -42,10 +42,7 @@ class ApiKeysTab(SettingsTab):
         self.proxy = sorted_proxy(self.model)
         self.ui.api_keys_view.setModel(self.proxy)
         self.ui.api_keys_view.sortByColumn(ApiKeysModel.CREATED, Qt.SortOrder.DescendingOrder)
-        header = self.ui.api_keys_view.horizontalHeader()
-        header.setSectionResizeMode(ApiKeysModel.NAME, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(ApiKeysModel.VALUE, QHeaderView.ResizeMode.ResizeToContents)
-        self.ui.api_keys_view.verticalHeader().hide()
+        self.fit_columns(self.ui.api_keys_view, ApiKeysModel.NAME)
         self.ui.add_key_button.clicked.connect(lambda: spawn(self.add_key()))
         self.ui.edit_key_button.clicked.connect(lambda: spawn(self.rename_selected()))
         self.ui.rotate_key_button.clicked.connect(lambda: spawn(self.rotate_selected()))
@@ -71,7 +68,10 @@ class ApiKeysTab(SettingsTab):
     async def refresh(self) -> None:
         outcome = await self.act(self._list(), "load the API keys", self.ui.refresh_button)
         if outcome.ok:
+            selected = self.selected_key()
             self.model.set_records(outcome.value or [])
+            if selected is not None:
+                self.select_key(selected.id)
         elif outcome.not_available:
             self.model.set_records([])
         self._update_buttons()

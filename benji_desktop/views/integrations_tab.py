@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from PySide6.QtWidgets import QHeaderView, QWidget
+from PySide6.QtWidgets import QWidget
 
 from benji_desktop.app.services import AppServices
 from benji_desktop.secretstore import integration_field_name
@@ -37,8 +37,7 @@ class IntegrationsTab(SettingsTab):
         self.proxy = sorted_proxy(self.model)
         view = self.ui.integrations_view
         view.setModel(self.proxy)
-        view.verticalHeader().hide()
-        view.horizontalHeader().setSectionResizeMode(IntegrationsModel.CREDENTIALS, QHeaderView.ResizeMode.Stretch)
+        self.fit_columns(view, IntegrationsModel.CREDENTIALS)
         self.ui.connect_button.clicked.connect(lambda: spawn(self.connect_selected()))
         self.ui.disconnect_button.clicked.connect(lambda: spawn(self.disconnect_selected()))
         self.ui.refresh_button.clicked.connect(lambda: spawn(self.refresh()))
@@ -60,9 +59,10 @@ class IntegrationsTab(SettingsTab):
         self.ui.disconnect_button.setEnabled(connected)
 
     async def refresh(self) -> None:
-        selected = self.selected_integration()
         outcome = await self.act(self._list(), "load the integrations", self.ui.refresh_button)
         if outcome.ok:
+            # Read the selection after the await: another refresh may have replaced the rows meanwhile.
+            selected = self.selected_integration()
             self.model.set_records(outcome.value or [])
             if selected is not None:
                 self.select_integration(selected.slug)

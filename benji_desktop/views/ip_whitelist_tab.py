@@ -8,7 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QHideEvent, QShowEvent
-from PySide6.QtWidgets import QHeaderView, QWidget
+from PySide6.QtWidgets import QWidget
 
 from benji_desktop.app.services import AppServices
 from benji_desktop.domain.environments import Environment
@@ -51,9 +51,7 @@ class IpWhitelistTab(SettingsTab):
         self.proxy = sorted_proxy(self.model)
         view = self.ui.ip_entries_view
         view.setModel(self.proxy)
-        view.verticalHeader().hide()
-        view.horizontalHeader().setSectionResizeMode(IpEntriesModel.NOTE, QHeaderView.ResizeMode.Stretch)
-        view.horizontalHeader().setSectionResizeMode(IpEntriesModel.ADDRESS, QHeaderView.ResizeMode.ResizeToContents)
+        self.fit_columns(view, IpEntriesModel.NOTE)
         view.sortByColumn(IpEntriesModel.REQUESTED, Qt.SortOrder.DescendingOrder)
         self._statuses: dict[int, str] | None = None  # None until the first list of this environment
         self._refresh_lock = asyncio.Lock()

@@ -112,8 +112,8 @@ class MainWindow(QMainWindow):
         self.receiver_label.setObjectName("receiver_label")
         self.receiver_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.copy_receiver_button = QToolButton()
+        self.ui.action_copy_receiver_url.setIconText("Copy URL")
         self.copy_receiver_button.setDefaultAction(self.ui.action_copy_receiver_url)
-        self.copy_receiver_button.setText("Copy")
         self.ui.action_copy_receiver_url.setEnabled(False)
         self.ui.action_copy_receiver_url.triggered.connect(self.copy_receiver_url)
         self.ui.status_bar.addPermanentWidget(self.secrets_status_label)
@@ -230,7 +230,8 @@ class MainWindow(QMainWindow):
 
     def show_environment(self, environment: Environment) -> None:
         banner = self.ui.environment_banner
-        banner.setText(banner_text(environment))
+        presenting = " · presentation mode (secrets masked)" if self.presentation.enabled else ""
+        banner.setText(banner_text(environment) + presenting)
         banner.setToolTip("Live environment: destructive actions ask for confirmation." if environment.is_live else "")
         banner.setStyleSheet(f"QLabel#environment_banner {{ background-color: {environment.colour}; color: white; }}")
         title = "Benji Desktop"
@@ -313,6 +314,7 @@ class MainWindow(QMainWindow):
         if callable(set_inspector):
             set_inspector(enabled)
         self.services.settings_store.update(presentation_mode=enabled)
+        self.show_environment(self.services.current_environment)
         self.runner.show_status(
             "Presentation mode: every key, salt and credential is masked." if enabled else "Presentation mode off."
         )

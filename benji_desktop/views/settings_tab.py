@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QLabel, QTableView, QWidget
+from PySide6.QtWidgets import QHeaderView, QLabel, QTableView, QWidget
 
 from benji_desktop.app.services import AppServices
 from benji_desktop.domain.environments import Environment
@@ -95,6 +95,15 @@ class SettingsTab(QWidget):
             return
         index = proxy.mapFromSource(proxy.sourceModel().index(source_row, 0))
         view.selectRow(index.row())
+
+    @staticmethod
+    def fit_columns(view: QTableView, stretch_column: int) -> None:
+        """Every column as wide as its content, one column taking the rest; rows one line high."""
+        header = view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(stretch_column, QHeaderView.ResizeMode.Stretch)
+        view.verticalHeader().hide()
+        view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 10)
 
     def secret_values_on_screen(self) -> str:
         """Every text this tab shows (tables and labels), for tests that search for leaked secrets."""

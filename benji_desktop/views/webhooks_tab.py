@@ -7,7 +7,7 @@ import logging
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHeaderView, QWidget
+from PySide6.QtWidgets import QWidget
 
 from benji_desktop.app.services import AppServices
 from benji_desktop.domain.entities import events_for
@@ -60,11 +60,7 @@ class WebhooksTab(SettingsTab):
         self.proxy = sorted_proxy(self.model)
         view = self.ui.subscriptions_view
         view.setModel(self.proxy)
-        view.verticalHeader().hide()
-        header = view.horizontalHeader()
-        header.setSectionResizeMode(SubscriptionsModel.ENDPOINT, QHeaderView.ResizeMode.Stretch)
-        for column in (SubscriptionsModel.ENTITY_TYPE, SubscriptionsModel.STATUS, SubscriptionsModel.SALT):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.fit_columns(view, SubscriptionsModel.ENDPOINT)
         view.sortByColumn(SubscriptionsModel.ENDPOINT, Qt.SortOrder.AscendingOrder)
         self.last_test: Any = None
         self._deliveries_dialogs: list[DeliveriesDialog] = []
@@ -122,7 +118,6 @@ class WebhooksTab(SettingsTab):
     def _presentation_changed(self, enabled: bool) -> None:
         if enabled:
             self.ui.reveal_salt_button.setChecked(False)
-            self.ui.test_response_view.clear()
         self._selection_changed()
 
     def salt_of(self, subscription: Any) -> str | None:
@@ -142,9 +137,10 @@ class WebhooksTab(SettingsTab):
     # ----- work -----------------------------------------------------------------------------------------
 
     async def refresh(self) -> None:
-        selected = self.selected_subscription()
         outcome = await self.act(self._list(), "load the webhook subscriptions", self.ui.refresh_button)
         if outcome.ok:
+            # Read the selection after the await: another refresh may have replaced the rows meanwhile.
+            selected = self.selected_subscription()
             subscriptions = outcome.value or []
             self.model.set_records(subscriptions)
             await self.services.sync_subscriptions(self.environment.id, subscriptions)

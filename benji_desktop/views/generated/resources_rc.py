@@ -7,7 +7,7 @@
 from PySide6 import QtCore
 
 qt_resource_data = b"\
-\x00\x00\x01-\
+\x00\x00\x03\xdd\
 /\
 * Benji Desktop \
 base stylesheet:\
@@ -27,7 +27,50 @@ ge {\x0a    padding\
 : 2px 8px;\x0a    b\
 order-radius: 8p\
 x;\x0a    font-weig\
-ht: bold;\x0a}\x0a\
+ht: bold;\x0a}\x0a/* M\
+essages inside a\
+ tab (\x22not avail\
+able here\x22, vali\
+dation): a soft \
+box in the palet\
+te's colours. */\
+\x0aQLabel#message_\
+label, QLabel#en\
+dpoint_message_l\
+abel {\x0a    paddi\
+ng: 6px 8px;\x0a   \
+ border: 1px sol\
+id palette(mid);\
+\x0a    border-radi\
+us: 4px;\x0a    bac\
+kground: palette\
+(alternate-base)\
+;\x0a}\x0aQLabel#secre\
+ts_warning_label\
+ {\x0a    padding: \
+6px 10px;\x0a    bo\
+rder-radius: 4px\
+;\x0a    background\
+: #fff3cd;\x0a    c\
+olor: #5c4400;\x0a}\
+\x0aQLabel#secrets_\
+status_label {\x0a \
+   color: #b26a0\
+0;\x0a    font-weig\
+ht: bold;\x0a}\x0aQLab\
+el#review_banner\
+ {\x0a    padding: \
+6px 10px;\x0a    bo\
+rder-radius: 4px\
+;\x0a    font-weigh\
+t: bold;\x0a    col\
+or: white;\x0a    b\
+ackground: #2e7d\
+32;\x0a}\x0aQLabel#rev\
+iew_banner[sever\
+ity=\x22warning\x22] {\
+\x0a    background:\
+ #c62828;\x0a}\x0a\
 \x00\x00\x01\x99\
 <\
 svg xmlns=\x22http:\
@@ -78,10 +121,10 @@ qt_resource_struct = b"\
 \x00\x00\x00\x00\x00\x02\x00\x00\x00\x02\x00\x00\x00\x01\
 \x00\x00\x00\x00\x00\x00\x00\x00\
 \x00\x00\x00\x10\x00\x00\x00\x00\x00\x01\x00\x00\x00\x00\
-\x00\x00\x01\xa2<\xc8)I\
+\x00\x00\x01\xa2<\xd9\xee\x15\
 \x00\x00\x00\x00\x00\x02\x00\x00\x00\x01\x00\x00\x00\x03\
 \x00\x00\x00\x00\x00\x00\x00\x00\
-\x00\x00\x00(\x00\x00\x00\x00\x00\x01\x00\x00\x011\
+\x00\x00\x00(\x00\x00\x00\x00\x00\x01\x00\x00\x03\xe1\
 \x00\x00\x01\xa2<\xc8)E\
 "
 

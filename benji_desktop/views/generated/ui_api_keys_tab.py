@@ -75,6 +75,7 @@ class Ui_ApiKeysTab(object):
 
         self.api_keys_view = QTableView(ApiKeysTab)
         self.api_keys_view.setObjectName(u"api_keys_view")
+        self.api_keys_view.setWordWrap(False)
         self.api_keys_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.api_keys_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.api_keys_view.setSortingEnabled(True)

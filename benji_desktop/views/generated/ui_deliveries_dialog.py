@@ -36,6 +36,7 @@ class Ui_DeliveriesDialog(object):
 
         self.deliveries_view = QTableView(DeliveriesDialog)
         self.deliveries_view.setObjectName(u"deliveries_view")
+        self.deliveries_view.setWordWrap(False)
         self.deliveries_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.deliveries_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.deliveries_view.setSortingEnabled(True)

@@ -65,6 +65,7 @@ class Ui_IntegrationsTab(object):
 
         self.integrations_view = QTableView(IntegrationsTab)
         self.integrations_view.setObjectName(u"integrations_view")
+        self.integrations_view.setWordWrap(False)
         self.integrations_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.integrations_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.integrations_view.setSortingEnabled(True)

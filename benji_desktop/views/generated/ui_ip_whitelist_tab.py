@@ -84,6 +84,7 @@ class Ui_IpWhitelistTab(object):
 
         self.ip_entries_view = QTableView(IpWhitelistTab)
         self.ip_entries_view.setObjectName(u"ip_entries_view")
+        self.ip_entries_view.setWordWrap(False)
         self.ip_entries_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.ip_entries_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.ip_entries_view.setSortingEnabled(True)

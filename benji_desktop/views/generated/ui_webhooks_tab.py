@@ -96,6 +96,7 @@ class Ui_WebhooksTab(object):
 
         self.subscriptions_view = QTableView(WebhooksTab)
         self.subscriptions_view.setObjectName(u"subscriptions_view")
+        self.subscriptions_view.setWordWrap(False)
         self.subscriptions_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.subscriptions_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.subscriptions_view.setSortingEnabled(True)
@@ -105,6 +106,11 @@ class Ui_WebhooksTab(object):
 
         self.test_result_group = QGroupBox(WebhooksTab)
         self.test_result_group.setObjectName(u"test_result_group")
+        sizePolicy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        sizePolicy.setHorizontalStretch(0)
+        sizePolicy.setVerticalStretch(0)
+        sizePolicy.setHeightForWidth(self.test_result_group.sizePolicy().hasHeightForWidth())
+        self.test_result_group.setSizePolicy(sizePolicy)
         self.test_result_layout = QVBoxLayout(self.test_result_group)
         self.test_result_layout.setObjectName(u"test_result_layout")
         self.test_result_label = QLabel(self.test_result_group)
@@ -117,13 +123,14 @@ class Ui_WebhooksTab(object):
         self.test_response_view = QPlainTextEdit(self.test_result_group)
         self.test_response_view.setObjectName(u"test_response_view")
         self.test_response_view.setReadOnly(True)
-        self.test_response_view.setMaximumHeight(90)
+        self.test_response_view.setMaximumHeight(70)
 
         self.test_result_layout.addWidget(self.test_response_view)
 
 
         self.main_layout.addWidget(self.test_result_group)
 
+        self.main_layout.setStretch(2, 1)
 
         self.retranslateUi(WebhooksTab)
 
