@@ -289,3 +289,27 @@ def test_screenshot_with_an_invalid_capture_selected(store: CaptureStore, qtbot)
     assert store.get(ids[4]).verdict == "INVALID"
     tab.grab().save("/tmp/inspector.png")
     assert Path("/tmp/inspector.png").stat().st_size > 0
+
+
+def test_live_rows_keep_the_cache_and_match_sql_even_under_a_text_filter(store: CaptureStore, qtbot) -> None:
+    base = time.time() - 5000
+    store.add_many([generated(i, base) for i in range(1000)])
+    tab = InspectorTab(store, None)
+    qtbot.addWidget(tab)
+    model = tab.model
+    for flt_text in ("", "user_partner_connected"):
+        tab.ui.search_edit.setText(flt_text)
+        tab.apply_filter()
+        for row in range(min(400, model.rowCount())):  # the user has looked at the first two blocks
+            model.summary_at(row)
+        queries_before = model.page_queries
+        start = 2000 if not flt_text else 3000
+        ids = store.add_many([generated(i, time.time()) for i in range(start, start + 60)])
+        for capture_id in ids:
+            model.enqueue(store.summary(capture_id))
+        model.flush_pending()
+
+        assert model.page_queries == queries_before  # the insert moved the cached rows instead of refetching
+        assert model.rowCount() == store.count(model.capture_filter)
+        truth = [s.id for s in store.page(model.capture_filter, 0, 300)]
+        assert [model.capture_id_at(row) for row in range(len(truth))] == truth

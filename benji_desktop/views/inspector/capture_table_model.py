@@ -11,7 +11,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 from PySide6.QtGui import QColor
 
 from benji_desktop.domain.entities import entity_label
-from benji_desktop.storage.captures import CaptureFilter, CaptureStore, CaptureSummary
+from benji_desktop.storage.captures import CaptureFilter, CaptureStore, CaptureSummary, search_text
 
 COLUMN_TIME, COLUMN_METHOD, COLUMN_PATH, COLUMN_EVENT, COLUMN_ENTITY, COLUMN_VERDICT, COLUMN_STATUS, COLUMN_FLAGS = (
     range(8)
@@ -242,25 +242,59 @@ class CaptureTableModel(QAbstractTableModel):
         if not self._pending:
             return
         pending, self._pending = self._pending, []
-        pending_ids = {summary.id for summary in pending}
-        # The store applies the filter, in SQL, to the new ids only.
-        matching = [i for i in self._store.ids_after(min(pending_ids) - 1, self._filter) if i in pending_ids]
+        by_id = {summary.id: summary for summary in pending}
+        matching = self._matching_new_ids(by_id)
         if not matching:
             self.rows_inserted_in_batch.emit(0)
             return
-        newest_shown = self.summary_at(0)
-        by_id = {summary.id: summary for summary in pending}
-        oldest_new = min(by_id[i].received_at for i in matching)
-        if newest_shown is not None and oldest_new < newest_shown.received_at - OUT_OF_ORDER_SLACK_SECONDS:
+        new_rows = sorted((by_id[i] for i in matching), key=lambda s: (s.received_at, s.id), reverse=True)
+        top = self._blocks.get(0)
+        if top and new_rows[-1].received_at < top[0].received_at - OUT_OF_ORDER_SLACK_SECONDS:
             # An old timestamp sorts deep into the list: recount instead of pretending the rows are on top.
             self.refresh()
             self.rows_inserted_in_batch.emit(len(matching))
             return
-        self.beginInsertRows(QModelIndex(), 0, len(matching) - 1)
-        self._blocks.clear()  # offsets moved down; the next paint refetches one block
-        self._count += len(matching)
+        self.beginInsertRows(QModelIndex(), 0, len(new_rows) - 1)
+        self._shift_cache(new_rows)
+        self._count += len(new_rows)
         self.endInsertRows()
-        self.rows_inserted_in_batch.emit(len(matching))
+        self.rows_inserted_in_batch.emit(len(new_rows))
+
+    def _matching_new_ids(self, by_id: dict[int, CaptureSummary]) -> list[int]:
+        """Which of the new ids the filter shows. The store filters in SQL, but its free-text clause scans the
+        whole search table, so the text part is checked here on the new captures alone (same rule: the
+        lowercased search text contains the lowercased query)."""
+        structured = replace(self._filter, text="")
+        candidates = [i for i in self._store.ids_after(min(by_id) - 1, structured) if i in by_id]
+        text = self._filter.text.strip().lower()
+        if not text or not candidates:
+            return candidates
+        return [c.id for c in self._store.get_many(candidates) if c.id is not None and text in search_text(c)]
+
+    def _shift_cache(self, new_rows: list[CaptureSummary]) -> None:
+        """Keep the cached rows across an insert at the top (moved down), so a burst costs no page query."""
+        shift = len(new_rows)
+        rows: dict[int, CaptureSummary] = dict(enumerate(new_rows))
+        recency = {block_number: rank for rank, block_number in enumerate(self._blocks)}
+        for block_number, block in self._blocks.items():
+            base = block_number * self._block_size + shift
+            for offset, summary in enumerate(block):
+                rows[base + offset] = summary
+        total = self._count + shift
+        rebuilt: list[tuple[int, int, list[CaptureSummary]]] = []
+        for block_number in sorted({row // self._block_size for row in rows}):
+            start = block_number * self._block_size
+            end = min(start + self._block_size, total)
+            if all(row in rows for row in range(start, end)):
+                # A rebuilt block is as recently used as the newest old block it took rows from.
+                sources = {(row - shift) // self._block_size for row in (start, end - 1) if row >= shift}
+                rank = max((recency.get(source, -1) for source in sources), default=len(recency))
+                rebuilt.append((rank, block_number, [rows[row] for row in range(start, end)]))
+        rebuilt.sort(key=lambda item: item[0])
+        blocks: OrderedDict[int, list[CaptureSummary]] = OrderedDict(
+            (block_number, block) for _rank, block_number, block in rebuilt[-self._max_blocks :]
+        )
+        self._blocks = blocks
 
     def pending_count(self) -> int:
         return len(self._pending)
