@@ -48,14 +48,20 @@ class RecordingReceiver:
     default_status: int = 200
     delay_seconds: float = 0.0
     arrived: asyncio.Event = field(default_factory=asyncio.Event)
+    in_flight: int = 0
+    max_in_flight: int = 0
 
     async def handle(self, request: web.Request) -> web.Response:
         body = await request.read()
         headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in request.raw_headers]
         self.requests.append(RecordedRequest(request.method, request.path, body, headers))
         self.arrived.set()
-        if self.delay_seconds:
+        self.in_flight += 1
+        self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        try:
             await asyncio.sleep(self.delay_seconds)
+        finally:
+            self.in_flight -= 1
         status = self.script.pop(0) if self.script else self.default_status
         return web.Response(status=status, text=f"answered {status}")
 
@@ -73,7 +79,7 @@ async def receiver() -> AsyncIterator[RecordingReceiver]:
     recorder = RecordingReceiver()
     app = web.Application()
     app.router.add_route("*", "/{tail:.*}", recorder.handle)
-    runner = web.AppRunner(app, access_log=None)
+    runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)  # do not wait out a deliberately slow answer
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()

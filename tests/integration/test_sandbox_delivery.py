@@ -213,3 +213,62 @@ async def test_retries_give_up_after_the_schedule(
         assert len(receiver.requests) == 6
     finally:
         await server.stop()
+
+
+async def test_stop_interrupts_an_in_flight_delivery_which_is_retried_after_restart(
+    sandbox_dir: Path, secret_store: MemorySecretStore, receiver: RecordingReceiver
+) -> None:
+    receiver.delay_seconds = 30.0  # the first answer never comes before the stop
+    first = SandboxServer(sandbox_dir, secret_store, time_scale=100.0)
+    await first.start()
+    api = httpx.AsyncClient(base_url=first.url, headers={"x-api-key": first.api_key})
+    sub = await subscribe(api, receiver.url, 1)
+    sending = asyncio.create_task(api.post(f"/webhooks/subscriptions/{sub['id']}/test"))
+    await receiver.wait_for(1)
+    await asyncio.wait_for(first.stop(), 8)  # a hang guard, not a timing assertion
+    sending.cancel()
+    await asyncio.gather(sending, return_exceptions=True)
+    await api.aclose()
+
+    receiver.delay_seconds = 0.0
+    second = SandboxServer(sandbox_dir, secret_store, time_scale=100.0)
+    await second.start()
+    try:
+        await receiver.wait_for(2)
+        assert receiver.requests[1].body == receiver.requests[0].body
+    finally:
+        await second.stop()
+
+
+async def test_concurrent_deliveries_are_bounded(
+    sandbox_dir: Path, secret_store: MemorySecretStore, receiver: RecordingReceiver
+) -> None:
+    receiver.delay_seconds = 0.05
+    server = SandboxServer(sandbox_dir, secret_store, concurrency=2)
+    await server.start()
+    try:
+        async with httpx.AsyncClient(base_url=server.url, headers={"x-api-key": server.api_key}) as api:
+            for n in range(6):
+                await subscribe(api, f"{receiver.url}/{n}", 1)
+            fanned = await api.post("/sandbox/events", json={"event": "user_partner_connected", "entity_type": 1})
+        assert [d["status"] for d in fanned.json()["data"]["deliveries"]] == ["succeeded"] * 6
+        assert receiver.max_in_flight == 2
+    finally:
+        await server.stop()
+
+
+async def test_simulated_traffic_emits_catalogued_events(
+    api: httpx.AsyncClient, receiver: RecordingReceiver, sandbox: SandboxServer
+) -> None:
+    await subscribe(api, receiver.url, 3)
+    await subscribe(api, receiver.url, 1)
+    settings = (await api.patch("/sandbox/settings", json={"traffic_events_per_minute": 600})).json()["data"]
+    assert settings["traffic_events_per_minute"] == 600.0
+    await receiver.wait_for(3, within=20)
+    await api.patch("/sandbox/settings", json={"traffic_events_per_minute": 0})
+    for request in receiver.requests[:3]:
+        payload = json.loads(request.body)
+        assert payload["event"] in {"transaction_created", "transaction_authenticated", "transaction_status_updated",
+                                    "reward_transaction_updated", "user_partner_connected"}  # fmt: skip
+        path = "/users" if payload["entity_type"] == 1 else "/transactions"
+        assert (await api.get(f"{path}/{payload['entity_id']}")).status_code == 200
