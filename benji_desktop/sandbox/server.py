@@ -116,7 +116,7 @@ class SandboxServer:
             self._bootstrap_id, self._api_key = self._bootstrap_key(store, vault)
             self._state = state
             await engine.start()
-            # In-flight deliveries are shielded tasks the engine cancels itself, so handlers need not be waited for long.
+            # In-flight deliveries are shielded tasks the engine cancels itself: no need to wait long for handlers.
             runner = web.AppRunner(create_app(state), access_log=None, handle_signals=False, shutdown_timeout=2.0)
             await runner.setup()
             site = web.TCPSite(runner, self.host, self._requested_port)
