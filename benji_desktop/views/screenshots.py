@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import secrets
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -91,10 +92,12 @@ async def seed_demo_data(services: AppServices) -> DemoData:
 def take_screenshots(out_dir: Path, *, width: int, height: int) -> list[Path]:
     """Build the app on a temporary data folder and an in-memory secret store, and save one PNG per tab."""
     import qasync
+    from PySide6.QtCore import qInstallMessageHandler
     from PySide6.QtWidgets import QApplication
 
     from benji_desktop.views.identity import apply_identity
 
+    previous_handler = qInstallMessageHandler(_drop_offscreen_noise)
     app = QApplication.instance() or QApplication([])
     assert isinstance(app, QApplication)
     app.setQuitOnLastWindowClosed(False)
@@ -107,6 +110,16 @@ def take_screenshots(out_dir: Path, *, width: int, height: int) -> list[Path]:
             return paths
     finally:
         loop.close()
+        qInstallMessageHandler(previous_handler)
+
+
+# The offscreen platform says this for every window that resizes; it is not a problem in a screenshot.
+OFFSCREEN_NOISE = "This plugin does not support propagateSizeHints()"
+
+
+def _drop_offscreen_noise(kind: Any, context: Any, message: str) -> None:
+    if message != OFFSCREEN_NOISE:
+        sys.stderr.write(message + "\n")
 
 
 async def _take(data_dir: Path, out_dir: Path, width: int, height: int) -> list[Path]:
