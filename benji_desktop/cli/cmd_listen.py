@@ -155,18 +155,20 @@ async def _listen(args: argparse.Namespace) -> int:
     if not args.salt:
         print("No --salt given: signatures cannot be checked (verdict NO_SALT).", file=sys.stderr, flush=True)
 
+    def print_capture(capture_id: int) -> None:
+        capture = store.get(capture_id)
+        if capture is None:
+            return
+        line = json.dumps(capture_json(capture), ensure_ascii=False) if args.json else capture_line(capture)
+        print(line, flush=True)
+
     async def print_captures() -> None:
+        # Printed from a thread: a reader that stops reading our stdout must not stall the receiver.
         while True:
             capture_id = await stored.get()
             if capture_id == END_OF_CAPTURES:
                 return
-            capture = store.get(capture_id)
-            if capture is None:
-                continue
-            if args.json:
-                print(json.dumps(capture_json(capture), ensure_ascii=False), flush=True)
-            else:
-                print(capture_line(capture), flush=True)
+            await loop.run_in_executor(None, print_capture, capture_id)
 
     printer = asyncio.create_task(print_captures())
     try:

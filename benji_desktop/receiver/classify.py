@@ -53,8 +53,15 @@ def decode_content(body: bytes, encoding: str) -> bytes | None:
     return None
 
 
-def classify(method: str, headers: Sequence[tuple[str, str]], body: bytes, transport: TransportFacts) -> Classification:
-    """Never raises. The first problem found (framing, then headers, then body) is the code."""
+def classify(
+    method: str,
+    headers: Sequence[tuple[str, str]],
+    body: bytes,
+    transport: TransportFacts,
+    payload: PayloadInfo | None = None,
+) -> Classification:
+    """Never raises. The first problem found (framing, then headers, then body) is the code.
+    `payload` is the body's parse when the caller has it already (verification reads it too)."""
     result = Classification()
     codes: list[str] = []
     if transport.oversize:
@@ -97,7 +104,7 @@ def classify(method: str, headers: Sequence[tuple[str, str]], body: bytes, trans
             codes.append("empty_body")
             result.notes.append("The body is empty.")
     elif not truncated:
-        result.payload = parse_payload(content)
+        result.payload = payload if payload is not None and content is body else parse_payload(content)
         problems = result.payload.problems
         try:
             content.decode("utf-8")

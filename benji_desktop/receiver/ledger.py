@@ -18,6 +18,17 @@ def _first_header(capture: Capture, name: str) -> str | None:
     return next((value for key, value in capture.headers if key.lower() == name), None)
 
 
+def _report_timestamp(capture: Capture) -> datetime | None:
+    """The datetime verification already parsed (ISO text in the report), which is cheaper to read back."""
+    text = (capture.report or {}).get("timestamp")
+    if not isinstance(text, str):
+        return None
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        return None
+
+
 @dataclass(frozen=True)
 class LedgerFinding:
     duplicate_of: int | None
@@ -62,7 +73,7 @@ class DeliveryLedger:
                     notes.append(f"Repeats #{earlier}: the same x-benji-signature (the same body and salt).")
             else:
                 self._remember(self._by_signature, signature, capture.id)
-        moment = parse_webhook_datetime(datetime_text) if datetime_text else None
+        moment = _report_timestamp(capture) or (parse_webhook_datetime(datetime_text) if datetime_text else None)
         if capture.event is not None and capture.entity_id is not None and moment is not None:
             entity_key = (capture.event, str(capture.entity_type), capture.entity_id)
             latest = self._latest.get(entity_key)

@@ -371,6 +371,14 @@ class Receiver:
             # Refuse without reading megabytes we will not keep; the connection is closed after the 413.
             facts.oversize = True
             return b"", 0, facts
+        content = request.content
+        if content.is_eof() and content.exception() is None:
+            # The whole body arrived with the headers (the usual small webhook): no waiting, no timer.
+            body = content.read_nowait(-1)
+            if len(body) <= self.max_body:
+                return body, len(body), facts
+            facts.oversize = True
+            return body[:OVERSIZE_KEEP_BYTES], len(body), facts
         chunks: list[bytes] = []
         received = 0
         try:
@@ -425,9 +433,22 @@ class Receiver:
             declared_size=declared,
             remote=request.remote or "",
         )
-        classification = classify(capture.method, headers, body, facts)
+        truncated = facts.oversize or facts.framing_error or facts.stalled or facts.disconnected
+        payload = None
+        if not truncated:
+            salts = self.salt_source.salts_for(capture.host, path)
+            if len(body) > LARGE_BODY_OFF_LOOP:
+                report = await asyncio.get_running_loop().run_in_executor(
+                    None, apply_verification, capture, salts, self.tolerance_seconds, None
+                )
+            else:
+                report = apply_verification(capture, salts, self.tolerance_seconds, None)
+            payload = report.payload
+        classification = classify(capture.method, headers, body, facts, payload)
         capture.classification = classification.code
         capture.notes = list(classification.notes)
+        if truncated:
+            capture.notes.append("Not verified: the body was not received completely.")
         if _has_non_utf8(request.raw_headers):
             capture.notes.append("A header holds bytes that are not UTF-8; it is shown as Latin-1.")
         payload = classification.payload
@@ -439,17 +460,6 @@ class Receiver:
             capture.source = "replay"
             capture.parent_id = int(parent) if parent.isdigit() else None
             capture.notes.append(f"Replayed by Benji Desktop from #{parent}.")
-        truncated = facts.oversize or facts.framing_error or facts.stalled or facts.disconnected
-        if not truncated:
-            salts = self.salt_source.salts_for(capture.host, path)
-            if len(body) > LARGE_BODY_OFF_LOOP:
-                await asyncio.get_running_loop().run_in_executor(
-                    None, apply_verification, capture, salts, self.tolerance_seconds, None
-                )
-            else:
-                apply_verification(capture, salts, self.tolerance_seconds, None)
-        else:
-            capture.notes.append("Not verified: the body was not received completely.")
 
         rule: ResponseRule | None
         if facts.oversize:

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from benji_desktop.domain.masking import redact
-from benji_desktop.signature import KnownSalt, Verdict, verify
+from benji_desktop.signature import KnownSalt, Verdict, VerificationReport, verify
 from benji_desktop.storage.captures import Capture, CaptureStore
 
 if TYPE_CHECKING:
@@ -41,18 +41,23 @@ def safe_report(report_json: dict[str, Any], salts: Sequence[KnownSalt]) -> dict
 
 def apply_verification(
     capture: Capture, salts: Sequence[KnownSalt], tolerance_seconds: float, now: datetime | None = None
-) -> None:
+) -> VerificationReport:
     """Fill verdict, report, matched salt label, subscription and environment. Never raises."""
     # The doctor only has something to say when the verdict is not VALID; skip it on the hot path.
     report = verify(capture.body, capture.headers, salts, now=now, tolerance_seconds=tolerance_seconds, diagnose=False)
     if report.verdict is not Verdict.VALID:
         report = verify(capture.body, capture.headers, salts, now=now, tolerance_seconds=tolerance_seconds)
     capture.verdict = report.verdict.value
-    capture.report = safe_report(report.to_json(), salts)
+    if report.verdict is Verdict.VALID and not report.reasons:
+        # Undiagnosed VALID report: its only salt field is the masked one; skip the redaction pass.
+        capture.report = report.to_json()
+    else:
+        capture.report = safe_report(report.to_json(), salts)
     match = report.match
     capture.matched_salt_label = match.salt.label if match else None
     capture.subscription_id = _subscription_id(match.salt.subscription_id) if match else None
     capture.environment = match.salt.environment if match else None
+    return report
 
 
 def reverify_captures(

@@ -152,7 +152,11 @@ def search_text(capture: Capture) -> str:
     return "\n".join(parts).lower()
 
 
-_encode_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_encode_json_any = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def _encode_json(value: Any) -> str:
+    return "[]" if isinstance(value, list) and not value else _encode_json_any(value)
 
 
 def _insert_row(c: Capture) -> tuple[Any, ...]:

@@ -22,10 +22,11 @@ SALT = "salt_Q2xhcmEgaXMgYSBnb29kIGRvZyBhbmQg"
 LISTENING = re.compile(r"Listening on (https?://\S+)")
 
 
-def start_listen(data_dir: Path, *extra: str) -> tuple[subprocess.Popen[str], str]:
+def start_listen(data_dir: Path, *extra: str, stdout: int = subprocess.PIPE) -> tuple[subprocess.Popen[str], str]:
+    """Start `listen`; its stdout is a pipe unless told (an unread pipe fills and blocks the writer)."""
     process = subprocess.Popen(
         [sys.executable, "-m", "benji_desktop", "listen", "--port", "0", "--data-dir", str(data_dir), *extra],
-        stdout=subprocess.PIPE,
+        stdout=stdout,
         stderr=subprocess.PIPE,
         text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
@@ -164,3 +165,46 @@ def test_export_writes_byte_exact_json_and_har(data_dir: Path, tmp_path: Path) -
 def test_only_loopback_addresses_count_as_loopback() -> None:
     assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost") and is_loopback("[::1]")
     assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.10") and not is_loopback("example.com")
+
+
+@pytest.mark.slow
+def test_every_answered_request_survives_a_kill_9_mid_burst(data_dir: Path) -> None:
+    import asyncio
+
+    from benji_desktop.storage.captures import CaptureStore
+
+    process, url = start_listen(data_dir, "--json", "--salt", SALT, stdout=subprocess.DEVNULL)
+    answered: list[int] = []
+
+    async def burst() -> None:
+        enough = asyncio.Event()
+        async with httpx.AsyncClient(limits=httpx.Limits(max_connections=16), timeout=60) as client:
+
+            async def deliver(n: int) -> None:
+                body = canonical_body("transaction_created", 3, n)
+                try:
+                    response = await client.post(f"{url}/hook", content=body, headers=signed_headers(body, [SALT]))
+                except httpx.HTTPError:
+                    return  # cut off by the kill: never answered, so nothing is promised
+                if response.status_code == 200:
+                    answered.append(int(response.json()["id"]))
+                    if len(answered) == 100:
+                        enough.set()
+
+            deliveries = asyncio.gather(*(deliver(n) for n in range(600)))
+            waiter = asyncio.create_task(enough.wait())
+            await asyncio.wait([deliveries, waiter], return_when=asyncio.FIRST_COMPLETED)
+            process.kill()
+            await deliveries
+            waiter.cancel()
+
+    try:
+        asyncio.run(burst())
+    finally:
+        process.kill()
+        process.communicate(timeout=30)
+    assert process.returncode == -signal.SIGKILL
+    assert len(answered) >= 100
+    with CaptureStore(data_dir / "captures.sqlite3") as store:
+        stored = {capture.id for capture in store.get_many(answered)}
+    assert stored == set(answered)
