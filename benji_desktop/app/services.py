@@ -12,20 +12,41 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
 from benji_desktop.domain.environments import DEFAULT_ENVIRONMENTS, SANDBOX_ID, Environment
-from benji_desktop.secretstore import SecretStore, api_key_name, manual_salt_name, salt_name
 from benji_desktop.signature import KnownSalt, SaltRole
 from benji_desktop.storage.captures import CaptureStore
 from benji_desktop.storage.paths import DataLayout
 from benji_desktop.storage.settings import Settings, SettingsStore
 
-if TYPE_CHECKING:  # the heavy modules (aiohttp, httpx) are imported in start(), after the window is up
+if TYPE_CHECKING:  # the heavy modules (aiohttp, httpx, keyring, cryptography) load after the window is up
     import httpx
 
     from benji_desktop.client import PlatformClient
     from benji_desktop.receiver import Receiver
     from benji_desktop.sandbox import SandboxServer
+    from benji_desktop.secretstore import SecretStore
 
 log = logging.getLogger(__name__)
+
+
+def api_key_name(environment_id: str) -> str:
+    # Imported on use: the secretstore package loads keyring and cryptography, which the window's first
+    # paint does not need.
+    from benji_desktop.secretstore.names import api_key_name as name
+
+    return name(environment_id)
+
+
+def salt_name(environment_id: str, subscription_id: int | str) -> str:
+    from benji_desktop.secretstore.names import salt_name as name
+
+    return name(environment_id, subscription_id)
+
+
+def manual_salt_name(label: str) -> str:
+    from benji_desktop.secretstore.names import manual_salt_name as name
+
+    return name(label)
+
 
 T = TypeVar("T")
 

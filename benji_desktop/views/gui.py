@@ -84,6 +84,8 @@ async def run_window(services: AppServices, *, show: bool = True) -> int:
         hook.parent = window
     if show:
         window.show()
+        await asyncio.sleep(0.01)  # one turn of the loop: the window paints before the heavy imports below
+    window.install_inspector()
     loop = asyncio.get_running_loop()
     handled: list[signal.Signals] = []
     for number in (signal.SIGTERM, signal.SIGINT):

@@ -8,7 +8,6 @@ from typing import Any
 from PySide6.QtWidgets import QWidget
 
 from benji_desktop.app.services import AppServices
-from benji_desktop.secretstore import integration_field_name
 from benji_desktop.views import prompts
 from benji_desktop.views.actions import ActionRunner
 from benji_desktop.views.connect_integration_dialog import ConnectIntegrationDialog
@@ -17,6 +16,12 @@ from benji_desktop.views.presentation import PresentationMode
 from benji_desktop.views.settings_tab import SettingsTab
 from benji_desktop.views.table_models import IntegrationsModel, sorted_proxy
 from benji_desktop.views.tasks import spawn
+
+
+def integration_field_name(environment_id: str, slug: str, field: str) -> str:
+    from benji_desktop.secretstore.names import integration_field_name as name  # keyring loads after start-up
+
+    return name(environment_id, slug, field)
 
 
 class IntegrationsTab(SettingsTab):

@@ -89,8 +89,11 @@ class MainWindow(QMainWindow):
         ]
         for tab in self.settings_tabs:
             self.ui.tab_widget.addTab(tab, tab.title)
-        factory = inspector_factory or _default_inspector
-        self.inspector_tab = factory(services, self.runner)
+        # The Inspector pulls in the receiver (aiohttp): it is built after the window is first shown.
+        self._inspector_factory = inspector_factory or _default_inspector
+        self.inspector_tab: QWidget = QLabel("Loading the Inspector…")
+        self.inspector_tab.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._inspector_installed = False
         self.ui.tab_widget.addTab(self.inspector_tab, INSPECTOR_TITLE)
         self._loaded: dict[int, str] = {}  # tab -> environment id it last loaded
 
@@ -188,8 +191,29 @@ class MainWindow(QMainWindow):
 
     # ----- services ------------------------------------------------------------------------------------
 
+    def install_inspector(self) -> QWidget:
+        """Replace the placeholder by the real Inspector (once); keeps the tab's place and the current tab."""
+        if self._inspector_installed:
+            return self.inspector_tab
+        self._inspector_installed = True
+        tabs = self.ui.tab_widget
+        index = tabs.indexOf(self.inspector_tab)
+        was_current = tabs.currentIndex() == index
+        inspector = self._inspector_factory(self.services, self.runner)
+        placeholder, self.inspector_tab = self.inspector_tab, inspector
+        tabs.blockSignals(True)
+        tabs.removeTab(index)
+        tabs.insertTab(index, inspector, INSPECTOR_TITLE)
+        if was_current:
+            tabs.setCurrentIndex(index)
+        tabs.blockSignals(False)
+        placeholder.deleteLater()
+        self._update_action_state()
+        return inspector
+
     def services_started(self) -> None:
         """The receiver and sandbox are up: show the receiver URL, the secrets warning, and load the tab."""
+        self.install_inspector()
         set_receiver = getattr(self.inspector_tab, "set_receiver", None)
         if callable(set_receiver):
             set_receiver(self.services.receiver)
@@ -247,11 +271,6 @@ class MainWindow(QMainWindow):
         for tab in self.settings_tabs:
             tab.environment_changed(environment)
         self.show_environment(environment)
-        if not environment.is_configured:
-            self.runner.show_status(f"{environment.name} has no base URL yet: open Settings… to set it.", 15000)
-            return
-        if not await self.services.api_key(environment.id):
-            self.runner.show_status(f"{environment.name} has no API key yet: open Settings… to add one.", 15000)
         await self.refresh_current()
 
     async def edit_environment(self) -> EnvironmentDialog | None:
@@ -278,12 +297,27 @@ class MainWindow(QMainWindow):
         index = self.ui.tab_widget.currentIndex()
         tab = self.ui.tab_widget.currentWidget()
         if isinstance(tab, SettingsTab):
-            self._loaded[index] = self.services.current_environment.id
+            environment = self.services.current_environment
+            missing = self.setup_missing(environment, bool(await self.services.api_key(environment.id)))
+            if missing:
+                tab.show_setup_needed(missing)
+                self.runner.show_status(missing, 15000)
+                return
+            self._loaded[index] = environment.id
             await tab.refresh()
         else:
             apply_filter = getattr(tab, "apply_filter", None)
             if callable(apply_filter):
                 apply_filter()
+
+    @staticmethod
+    def setup_missing(environment: Environment, has_key: bool) -> str:
+        """What must be set before this environment can be called, as a sentence; empty when nothing."""
+        if not environment.is_configured:
+            return f"{environment.name} has no base URL yet: open Settings… (next to the environment) to set it."
+        if not has_key:
+            return f"{environment.name} has no API key yet: open Settings… (next to the environment) to add one."
+        return ""
 
     def select_tab(self, widget: QWidget) -> None:
         self.ui.tab_widget.setCurrentWidget(widget)

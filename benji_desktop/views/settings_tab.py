@@ -53,6 +53,16 @@ class SettingsTab(QWidget):
     def environment_changed(self, environment: Environment) -> None:
         """Called by the window after a switch; the window then refreshes the visible tab."""
 
+    def show_setup_needed(self, sentence: str) -> None:
+        """The environment cannot be called yet (no URL or key): say so in the tab, show no stale rows."""
+        model = getattr(self, "model", None)
+        if model is not None:
+            model.set_records([])
+        label = getattr(getattr(self, "ui", None), "message_label", None)
+        if label is not None:
+            label.setText(sentence)
+            label.setVisible(True)
+
     # ----- actions ------------------------------------------------------------------------------------
 
     async def act(

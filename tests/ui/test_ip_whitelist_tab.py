@@ -46,7 +46,7 @@ async def test_approval_produces_a_visible_notification(data_dir: Path, monkeypa
         # Reviewed elsewhere (another reviewer, or the auto-review): the background refresh notices.
         client = await window.services.client()
         await client.review_ip(entry.id, True)
-        await tab.refresh(quiet=True)
+        await tab.refresh()  # what the 5-second poll does (it waits if a poll is already under way)
         assert noticed == ["IP 127.0.0.1 was approved: API calls from it are now accepted."]
         assert "approved" in tab.banner_text()
         assert "approved" in window.ui.status_bar.currentMessage()

@@ -58,6 +58,9 @@ async def make_secrets_through_the_ui(window: Any, answers: Answers) -> dict[str
     assert connected is not None and connected.status == "connected"
     secrets["stripe credential"] = STRIPE_SECRET
 
+    # Staging pointed at the local Sandbox, so nothing leaves this machine (the typed key is refused there).
+    sandbox_url = window.services.current_environment.api_base_url
+    await window.services.set_environment_urls(STAGING_ID, sandbox_url, sandbox_url)
     await window.switch_environment(STAGING_ID)
 
     def type_key(dialog: EnvironmentDialog) -> None:
