@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -9,8 +10,15 @@ from typing import Any
 from aiohttp import http_exceptions, web
 from aiohttp.web_protocol import RequestHandler, _ErrInfo
 
-# (remote address, status sent, the parser's exception, its message)
-RejectedCallback = Callable[[str | None, int, BaseException | None, str | None], None]
+# (remote address, status sent, the parser's exception, its message, the connection's first bytes or b"")
+RejectedCallback = Callable[[str | None, int, BaseException | None, str | None, bytes], None]
+# How much of a connection's first bytes are kept, to show a refused or stalled request as it arrived.
+FIRST_BYTES_KEPT = 8192
+
+
+class HeadStalledError(Exception):
+    """The client opened a connection, sent part of a request head and stopped."""
+
 
 logger = logging.getLogger(__name__)
 
@@ -18,6 +26,8 @@ logger = logging.getLogger(__name__)
 def rejection_code(exc: BaseException | None) -> str:
     """The classification for a request aiohttp's parser refused (llhttp says what in its message)."""
     text = str(getattr(exc, "message", "") or exc or "").lower()
+    if isinstance(exc, HeadStalledError):
+        return "stalled"
     if isinstance(exc, http_exceptions.LineTooLong):
         return "headers_too_large"
     if "too many headers" in text:
@@ -36,7 +46,45 @@ def rejection_code(exc: BaseException | None) -> str:
 
 
 class CapturingRequestHandler(RequestHandler):
-    """Reports each parser rejection to the server's callback, then answers as aiohttp would (400, close)."""
+    """Reports each parser rejection (with the connection's first bytes when they belong to it) and each
+    client that stalls before its first request head is complete, then answers as aiohttp would."""
+
+    _first_bytes: bytearray
+    _stall_timer: asyncio.TimerHandle | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        super().connection_made(transport)
+        self._first_bytes = bytearray()
+        timeout = getattr(self._manager, "head_timeout", None)
+        if timeout:
+            self._stall_timer = asyncio.get_running_loop().call_later(timeout, self._head_stalled)
+
+    def connection_lost(self, exc: BaseException | None) -> None:
+        if self._stall_timer is not None:
+            self._stall_timer.cancel()
+            self._stall_timer = None
+        super().connection_lost(exc)
+
+    def _report(self, remote: str | None, status: int, exc: BaseException | None, message: str | None) -> None:
+        callback = getattr(self._manager, "rejected_callback", None)
+        if callback is None:
+            return
+        # The kept bytes are this request's only while it is the connection's first one.
+        first = bytes(self._first_bytes) if self._request_count <= 1 else b""
+        try:
+            callback(remote, status, exc, message, first)
+        except Exception:  # a recording failure must not turn a 400 into a crash
+            logger.exception("could not record a rejected request")
+
+    def _head_stalled(self) -> None:
+        self._stall_timer = None
+        if self._request_count > 0 or self.transport is None or self._manager is None:
+            return
+        peer = self.transport.get_extra_info("peername")
+        remote = str(peer[0]) if isinstance(peer, tuple) and peer else None
+        if self._first_bytes:
+            self._report(remote, 408, HeadStalledError(), "The client stopped before the request head was complete.")
+        self.transport.close()
 
     def handle_error(
         self,
@@ -45,18 +93,17 @@ class CapturingRequestHandler(RequestHandler):
         exc: BaseException | None = None,
         message: str | None = None,
     ) -> web.StreamResponse:
-        server = self._manager
-        callback = getattr(server, "rejected_callback", None)
-        if callback is not None:
-            try:
-                callback(request.remote, status, exc, message)
-            except Exception:  # a recording failure must not turn a 400 into a crash
-                logger.exception("could not record a rejected request")
+        self._report(request.remote, status, exc, message)
         return super().handle_error(request, status, exc, message)
 
     def data_received(self, data: bytes) -> None:
+        if self._request_count == 0 and len(self._first_bytes) < FIRST_BYTES_KEPT:
+            self._first_bytes += data[: FIRST_BYTES_KEPT - len(self._first_bytes)]
         before = len(self._messages)
         super().data_received(data)
+        if self._stall_timer is not None and self._request_count > 0:
+            self._stall_timer.cancel()
+            self._stall_timer = None
         request = self._current_request
         if request is None or len(self._messages) <= before:
             return
@@ -78,9 +125,17 @@ class CapturingRequestHandler(RequestHandler):
 class CapturingServer(web.Server):
     """`web.Server` whose connections use `CapturingRequestHandler`."""
 
-    def __init__(self, handler: Any, *, rejected_callback: RejectedCallback | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        handler: Any,
+        *,
+        rejected_callback: RejectedCallback | None = None,
+        head_timeout: float | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(handler, **kwargs)
         self.rejected_callback = rejected_callback
+        self.head_timeout = head_timeout
 
     def __call__(self) -> RequestHandler:
         return CapturingRequestHandler(self, loop=self._loop, **self._kwargs)

@@ -120,6 +120,15 @@ def _has_non_utf8(raw_headers: Sequence[tuple[bytes, bytes]]) -> bool:
     return False
 
 
+def _request_line_guess(first_bytes: bytes) -> tuple[str, str]:
+    """Method and path from a refused request's first line when it looks like one, else "?"."""
+    line = first_bytes.split(b"\n", 1)[0].strip().decode("latin-1")
+    parts = line.split(" ")
+    if len(parts) == 3 and parts[2].startswith("HTTP/") and parts[0].isalpha() and len(parts[0]) <= 16:
+        return parts[0], parts[1].partition("?")[0][:2000]
+    return "?", "?"
+
+
 @dataclass
 class _Pending:
     capture: Capture
@@ -214,6 +223,7 @@ class Receiver:
         server = CapturingServer(
             self._handle,
             rejected_callback=self._record_rejected,
+            head_timeout=self.body_timeout,
             max_line_size=MAX_HEADER_BYTES,
             max_field_size=MAX_HEADER_BYTES,
             auto_decompress=False,  # keep the wire bytes: signatures are over them
@@ -496,26 +506,40 @@ class Receiver:
             self._spawn(self._forward(capture, self.forward_to))
         return response
 
-    def _record_rejected(self, remote: str | None, status: int, exc: BaseException | None, message: str | None) -> None:
-        """A request aiohttp's parser refused: record what is known (no headers or body survive the parser)."""
+    def _record_rejected(
+        self, remote: str | None, status: int, exc: BaseException | None, message: str | None, first_bytes: bytes
+    ) -> None:
+        """A request aiohttp's parser refused, or one stalled before its head was complete: record what is known.
+        The parser keeps no headers or body of such a request; the connection's first bytes are kept when
+        they belong to it (the first request on the connection) and stored as the body."""
         if self._queue is None:
             return
         detail = (message or (str(exc) if exc else "") or "rejected by the HTTP parser").strip()
+        method, path = _request_line_guess(first_bytes)
+        notes = [
+            "The HTTP parser refused this request before it could be read; its headers and body are not available."
+            if status != 408
+            else "The client stopped sending before the request head was complete.",
+            f"Parser said: {' '.join(detail.split())[:300]}",
+        ]
+        if first_bytes:
+            notes.append(f"The body shown holds the first {len(first_bytes)} bytes of the connection, as received.")
         capture = Capture(
             received_at=time.time(),
-            method="?",
+            method=method,
             scheme=self.scheme,
             host=f"{self.host}:{self.port}",
-            path="?",
+            path=path,
+            body=first_bytes,
+            body_size=len(first_bytes),
             remote=remote or "",
             classification=rejection_code(exc),
-            notes=[
-                "The HTTP parser refused this request before it could be read; its headers and body are not available.",
-                f"Parser said: {' '.join(detail.split())[:300]}",
-            ],
-            response_status=status,
-            response_headers=[("Content-Type", "text/plain; charset=utf-8"), ("Connection", "close")],
-            response_body=(message or "").encode("utf-8", errors="replace")[:1024],
+            notes=notes,
+            response_status=status if status != 408 else None,
+            response_headers=[("Content-Type", "text/plain; charset=utf-8"), ("Connection", "close")]
+            if status != 408
+            else [],
+            response_body=(message or "").encode("utf-8", errors="replace")[:1024] if status != 408 else b"",
         )
 
         async def record() -> None:

@@ -190,7 +190,33 @@ async def test_requests_the_parser_refuses_are_recorded(
     assert capture.classification == code
     assert capture.response_status == 400
     assert any("refused" in note for note in capture.notes)
+    assert capture.body == data[: len(capture.body)] and capture.body  # the bytes as they arrived
     await still_serves(receiver)
+
+
+async def test_a_refused_request_keeps_its_request_line(receiver: Receiver, store: CaptureStore) -> None:
+    before = store.count()
+    await raw_exchange(receiver.port, b"POST /hooks/x?a=1 HTTP/1.1\r\nHost: x\r\nBad Name: v\r\n\r\n")
+    capture = await newest(store, receiver, before)
+    assert (capture.method, capture.path, capture.classification) == ("POST", "/hooks/x", "bad_headers")
+
+
+async def test_a_client_stalling_inside_the_request_head_is_recorded_and_cut_off(
+    receiver: Receiver, store: CaptureStore
+) -> None:
+    before = store.count()
+    reader, writer = await asyncio.open_connection("127.0.0.1", receiver.port)
+    writer.write(b"POST /half HTTP/1.1\r\nHost: x\r\nX-Incompl")
+    await writer.drain()
+    await still_serves(receiver)
+    closed = await asyncio.wait_for(reader.read(), 5.0)  # the receiver hangs up after its head timeout
+    writer.close()
+    assert closed == b""
+    rows = [row for row in store.page(CaptureFilter(path="/half"), 0, 5)]
+    assert [row.classification for row in rows] == ["stalled"]
+    capture = store.get(rows[0].id)
+    assert capture is not None and capture.body.startswith(b"POST /half HTTP/1.1")
+    assert store.count() == before + 2  # the stalled head and the request served meanwhile
 
 
 async def test_headers_over_8_kib_are_captured_and_named(receiver: Receiver, store: CaptureStore) -> None:
