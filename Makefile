@@ -35,11 +35,13 @@ pytest: $(STAMP)
 forms: $(STAMP)
 	$(PY) packaging/build_forms.py
 
+## Every benchmark against its same-run baseline; writes docs/benchmarks.md (about 10 minutes; BENCH_ARGS=--quick for a smoke run).
 bench: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(PY) bench/run_all.py
+	QT_QPA_PLATFORM=offscreen $(PY) bench/run_all.py $(BENCH_ARGS)
 
+## Contract fuzzing of the Sandbox with schemathesis, 500 examples per operation (zero 5xx allowed).
 fuzz: $(STAMP)
-	$(PY) -m pytest -q tests/integration/test_sandbox_contract.py --fuzz-examples=500
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -p no:cacheprovider tests/integration/test_sandbox_contract.py --fuzz-examples=500
 
 ## Wheel and sdist in dist/ (the wheel is built from the sdist, which proves the sdist can rebuild it).
 wheel: $(STAMP) forms

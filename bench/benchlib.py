@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import os
 import platform
@@ -44,11 +45,11 @@ def machine_facts() -> dict[str, str]:
     except OSError:
         pass
     versions = {}
-    for module in ("aiohttp", "PySide6", "qasync"):
+    for distribution in ("aiohttp", "PySide6-Essentials", "qasync"):
         try:
-            versions[module] = __import__(module).__version__
-        except Exception:
-            versions[module] = "absent"
+            versions[distribution] = importlib.metadata.version(distribution)
+        except importlib.metadata.PackageNotFoundError:
+            versions[distribution] = "absent"
     return {
         "cpu": cpu,
         "cores": str(os.cpu_count()),
