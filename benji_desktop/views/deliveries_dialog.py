@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QDialog, QHeaderView, QWidget
 
 from benji_desktop.views.actions import ActionRunner
@@ -34,6 +34,14 @@ class DeliveriesDialog(QDialog):
         self.ui.deliveries_view.selectionModel().currentRowChanged.connect(self._show_selected)
         self.ui.refresh_button.clicked.connect(lambda: spawn(self.refresh()))
         self.ui.button_box.rejected.connect(self.close)
+        # Retries land in bursts: one reload for all the attempts logged within a short moment.
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(300)
+        self._refresh_timer.timeout.connect(lambda: spawn(self.refresh()))
+
+    def schedule_refresh(self) -> None:
+        self._refresh_timer.start()
 
     async def refresh(self) -> None:
         outcome = await self.runner.run(

@@ -217,6 +217,8 @@ class MainWindow(QMainWindow):
         set_receiver = getattr(self.inspector_tab, "set_receiver", None)
         if callable(set_receiver):
             set_receiver(self.services.receiver)
+        if self.services.sandbox is not None:
+            self.services.sandbox.add_delivery_listener(self.webhooks_tab.delivery_logged)
         self.show_receiver()
         self.show_secrets_backend()
         self.show_environment(self.services.current_environment)

@@ -303,6 +303,13 @@ class WebhooksTab(SettingsTab):
         self.ui.test_result_label.setText(sentence)
         self.ui.test_response_view.setPlainText(attempt.response_body or "")
 
+    def delivery_logged(self, attempt: object) -> None:
+        """The Sandbox logged an attempt (a retry, too): open delivery logs of that subscription reload."""
+        subscription_id = attempt.get("subscription_id") if isinstance(attempt, dict) else None
+        for dialog in self._deliveries_dialogs:
+            if subscription_id in (None, dialog.subscription.id) and self.environment.is_embedded:
+                dialog.schedule_refresh()
+
     async def show_deliveries(self) -> DeliveriesDialog | None:
         subscription = self.selected_subscription()
         if subscription is None:

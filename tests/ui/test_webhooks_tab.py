@@ -138,3 +138,18 @@ async def test_deliveries_dialog_lists_attempts(data_dir: Path, monkeypatch) -> 
         assert dialog is not None and dialog.model.rowCount() >= 1
         assert "attempt" in dialog.ui.summary_label.text()
         dialog.close()
+
+
+async def test_an_open_delivery_log_reloads_when_the_sandbox_logs_an_attempt(data_dir: Path, monkeypatch) -> None:
+    answers = Answers(monkeypatch)
+    async with running_window(data_dir) as window:
+        tab = window.webhooks_tab
+        window.select_tab(tab)
+        answers.dialog_scripts.append(fill_with_local_receiver(EntityType.USER, None))
+        await tab.add_subscription()
+        dialog = await tab.show_deliveries()
+        assert dialog.model.rowCount() == 0
+        client = await window.services.client()
+        await client.send_test(tab.selected_subscription().id)  # sent by something other than this dialog
+        await wait_until(lambda: dialog.model.rowCount() == 1)
+        dialog.close()
