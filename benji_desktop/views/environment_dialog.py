@@ -33,12 +33,13 @@ class EnvironmentDialog(QDialog):
         self.environment = environment
         self.setWindowTitle(f"{environment.name} — environment settings")
         self.ui.api_key_field.bind_presentation(presentation)
+        self.ui.api_key_label.setBuddy(self.ui.api_key_field)  # Designer cannot set a buddy on a custom widget
         self.ui.api_key_field.setPlaceholderText("bk_… (from Pilot → Developer → API Tokens)")
         self.ui.api_base_url_edit.setText(environment.api_base_url)
         self.ui.notification_base_url_edit.setText(environment.notification_base_url)
         intro = environment.note
         if environment.is_embedded:
-            intro = "The Sandbox runs inside this app; both services are the local emulator. " + intro
+            intro = "The Sandbox runs inside this app: both services are the local emulator, started with the app."
             for edit in (self.ui.api_base_url_edit, self.ui.notification_base_url_edit):
                 edit.setReadOnly(True)
         self.ui.intro_label.setText(intro)
