@@ -297,9 +297,11 @@ class CaptureStore:
     @staticmethod
     def _next_id(connection: sqlite3.Connection) -> int:
         # Under BEGIN IMMEDIATE no other writer can take this id; sqlite_sequence keeps ids from being reused.
-        row = connection.execute("SELECT seq FROM sqlite_sequence WHERE name = 'captures'").fetchone()
-        top = connection.execute("SELECT COALESCE(MAX(id), 0) FROM captures").fetchone()[0]
-        return max(int(row[0]) if row else 0, int(top)) + 1
+        row = connection.execute(
+            "SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'captures'), 0), "
+            "COALESCE((SELECT MAX(id) FROM captures), 0))"
+        ).fetchone()
+        return int(row[0]) + 1
 
     def update(self, capture_id: int, **fields_to_set: Any) -> None:
         """Change some fields of a stored capture (forward result, re-verification, notes…)."""
