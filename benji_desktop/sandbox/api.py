@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
-from aiohttp import web
+from aiohttp import http_exceptions, web
+from aiohttp.web_protocol import RequestPayloadError
 
 from benji_desktop.domain.entities import entity_type_for_event, events_for
 from benji_desktop.sandbox.delivery import DeliveryEngine, attempt_json
@@ -75,13 +76,13 @@ class SandboxState:
             self.store.create_delivery(sub_id, event, entity_type, entity_id, body, is_test=False)
             for sub_id in self.store.matching_subscriptions(event, entity_type)
         ]
-        attempts = await asyncio.gather(*(self.engine.deliver_now(d) for d in delivery_ids))
-        return {
-            "event": event,
-            "entity_type": entity_type,
-            "entity_id": entity_id,
-            "deliveries": [a for a in attempts if a is not None],
-        }
+        attempts = await self.engine.deliver_first(delivery_ids, self.first_attempt_wait)
+        return {"event": event, "entity_type": entity_type, "entity_id": entity_id, "deliveries": attempts}
+
+    @property
+    def first_attempt_wait(self) -> float:
+        """How long a call waits for first attempts: one delivery timeout, plus a little for queueing."""
+        return self.engine.timeout + 1.0
 
 
 STATE_KEY = web.AppKey("sandbox_state", SandboxState)
@@ -108,8 +109,22 @@ def path_id(request: web.Request, what: str) -> int:
     return int(text)
 
 
+# What reading a body can raise when the client sends it badly (cut short, falsely gzip-encoded, gone):
+# the client's fault, so a 400 (often to nobody), never an "unexpected error".
+_UNREADABLE_BODY = (
+    http_exceptions.HttpProcessingError,
+    RequestPayloadError,
+    ConnectionError,
+    asyncio.IncompleteReadError,
+)
+
+
 async def json_body(request: web.Request, *, allow_empty: bool = False) -> dict[str, Any]:
-    return parse_json_object(await request.read(), allow_empty=allow_empty)
+    try:
+        raw = await request.read()
+    except _UNREADABLE_BODY as error:
+        raise invalid(f"The request body could not be read ({type(error).__name__}).") from None
+    return parse_json_object(raw, allow_empty=allow_empty)
 
 
 _HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}
@@ -270,10 +285,10 @@ async def test_subscription(request: web.Request) -> web.Response:
     entity_id = state.world.entity_for_event(event, entity_type, data.get("entity_id"))
     body = canonical_body(event, entity_type, entity_id)
     delivery_id = state.store.create_delivery(sub_id, event, entity_type, entity_id, body, is_test=True)
-    attempt = await state.engine.deliver_now(delivery_id)
-    if attempt is None:  # deleted while we were sending
+    attempts = await state.engine.deliver_first([delivery_id], state.first_attempt_wait)
+    if not attempts:  # deleted while we were sending
         raise not_found("subscription")
-    return ok(attempt)
+    return ok(attempts[0])
 
 
 async def list_deliveries(request: web.Request) -> web.Response:

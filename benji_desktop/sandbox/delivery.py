@@ -89,6 +89,7 @@ class DeliveryEngine:
             # The receiver decides how to read the body; never re-encode or decompress what we send.
             auto_decompress=False,
         )
+        self._store.discard_unfinished_attempts()
         for pending in self._store.pending_deliveries():
             self._schedule(pending.id, pending.next_attempt_at or time.time())
 
@@ -123,41 +124,66 @@ class DeliveryEngine:
         except Exception:
             log.exception("delivery %s: the attempt failed unexpectedly", delivery_id)
 
-    async def deliver_now(self, delivery_id: int) -> dict[str, Any] | None:
-        """The first attempt, awaited by the caller (send test, trigger event); retries run on their own."""
-        task = asyncio.create_task(self.attempt(delivery_id))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-        return await asyncio.shield(task)
+    async def deliver_first(self, delivery_ids: list[int], wait: float) -> list[dict[str, Any]]:
+        """Start the first attempt of each delivery and wait for them up to `wait` seconds; an attempt still
+        queued or in flight by then is returned as logged so far (status `pending`) and finishes on its own."""
+        tasks = [asyncio.create_task(self.attempt(d)) for d in delivery_ids]
+        for task in tasks:
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+        if tasks:
+            # Not cancelled when the caller gives up: the attempts belong to the engine now.
+            await asyncio.shield(asyncio.wait(tasks, timeout=wait))
+        results: list[dict[str, Any]] = []
+        for delivery_id, task in zip(delivery_ids, tasks, strict=True):
+            attempt = task.result() if task.done() and not task.cancelled() and not task.exception() else None
+            if attempt is None and not task.done():
+                attempt = self._store.latest_attempt(delivery_id)
+                attempt = attempt_json(attempt) if attempt else None
+            if attempt is not None:
+                results.append(attempt)
+        return results
 
     async def attempt(self, delivery_id: int) -> dict[str, Any] | None:
-        async with self._semaphore:
-            delivery = self._store.get_pending_delivery(delivery_id)
-            if delivery is None:  # finished, or its subscription was deleted
-                return None
-            target = self._store.delivery_target(delivery.subscription_id)
-            if target is None:
-                return None
-            number = delivery.attempts + 1
-            row: dict[str, Any] = {
-                "delivery_id": delivery.id,
-                "subscription_id": delivery.subscription_id,
-                "event": delivery.event,
-                "entity_type": delivery.entity_type,
-                "entity_id": delivery.entity_id,
-                "attempt": number,
-                "response_status": None,
-                "latency_ms": None,
-                "response_body": "",
-                "error": None,
-                "attempted_at": iso(),
-                "next_attempt_at": None,
-                "endpoint": target.endpoint,
-            }
-            if not target.active and not delivery.is_test:
-                row.update(status="gave_up", error="The subscription is inactive; the delivery was dropped.")
-                return self._finish(row, finished=True, next_epoch=None)
-            await self._post(delivery.body, target.endpoint, target.salts, row)
+        delivery = self._store.get_pending_delivery(delivery_id)
+        if delivery is None:  # finished, or its subscription was deleted
+            return None
+        target = self._store.delivery_target(delivery.subscription_id)
+        if target is None:
+            return None
+        number = delivery.attempts + 1
+        row: dict[str, Any] = {
+            "delivery_id": delivery.id,
+            "subscription_id": delivery.subscription_id,
+            "event": delivery.event,
+            "entity_type": delivery.entity_type,
+            "entity_id": delivery.entity_id,
+            "attempt": number,
+            "status": "pending",
+            "response_status": None,
+            "latency_ms": None,
+            "response_body": "",
+            "error": None,
+            "attempted_at": iso(),
+            "next_attempt_at": None,
+            "endpoint": target.endpoint,
+        }
+        row["id"] = self._store.open_attempt(row)
+        try:
+            async with self._semaphore:
+                # Read again: the subscription may have changed (or gone) while this attempt was queued.
+                target = self._store.delivery_target(delivery.subscription_id)
+                if target is None:
+                    self._store.discard_attempt(row["id"])
+                    return None
+                row["endpoint"] = target.endpoint
+                if not target.active and not delivery.is_test:
+                    row.update(status="gave_up", error="The subscription is inactive; the delivery was dropped.")
+                    return self._finish(row, finished=True, next_epoch=None)
+                await self._post(delivery.body, target.endpoint, target.salts, row)
+        except asyncio.CancelledError:
+            self._store.discard_attempt(row["id"])
+            raise
 
         status = row["response_status"]
         if status is not None and 200 <= status < 300:
@@ -202,7 +228,7 @@ class DeliveryEngine:
             row["error"] = f"The endpoint answered HTTP {row['response_status']}."
 
     def _finish(self, row: dict[str, Any], *, finished: bool, next_epoch: float | None) -> dict[str, Any]:
-        row["id"] = self._store.record_attempt(row, finished=finished, next_attempt_epoch=next_epoch)
+        self._store.close_attempt(row, finished=finished, next_attempt_epoch=next_epoch)
         attempt = attempt_json(row)
         for listener in list(self._listeners):
             try:

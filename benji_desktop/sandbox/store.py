@@ -330,18 +330,29 @@ class SandboxStore:
         rows = self._db.execute("SELECT * FROM deliveries WHERE state = 'pending' ORDER BY next_attempt_at, id")
         return [self._pending(r) for r in rows]
 
-    def record_attempt(self, attempt: dict[str, Any], *, finished: bool, next_attempt_epoch: float | None) -> int:
-        """Log one attempt and move its delivery on, in one transaction (a crash keeps both or neither)."""
-        columns = (
-            "delivery_id", "subscription_id", "event", "entity_type", "entity_id", "attempt", "status",
-            "response_status", "latency_ms", "response_body", "error", "attempted_at", "next_attempt_at",
-            "endpoint",
-        )  # fmt: skip
+    _ATTEMPT_COLUMNS = (
+        "delivery_id", "subscription_id", "event", "entity_type", "entity_id", "attempt", "status",
+        "response_status", "latency_ms", "response_body", "error", "attempted_at", "next_attempt_at", "endpoint",
+    )  # fmt: skip
+    _ATTEMPT_OUTCOME = ("status", "response_status", "latency_ms", "response_body", "error", "next_attempt_at")
+
+    def open_attempt(self, attempt: dict[str, Any]) -> int:
+        """Log an attempt as `pending` while it is queued or in flight, so the log shows it at once."""
+        columns = self._ATTEMPT_COLUMNS
+        cursor = self._db.execute(
+            f"INSERT INTO attempts({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",  # noqa: S608
+            tuple(attempt[c] for c in columns),
+        )
+        return int(cursor.lastrowid or 0)
+
+    def close_attempt(self, attempt: dict[str, Any], *, finished: bool, next_attempt_epoch: float | None) -> None:
+        """Record the outcome and move the delivery on, in one transaction (a crash keeps both or neither)."""
+        outcome = self._ATTEMPT_OUTCOME
         self._db.execute("BEGIN")
         try:
-            cursor = self._db.execute(
-                f"INSERT INTO attempts({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",  # noqa: S608
-                tuple(attempt[c] for c in columns),
+            self._db.execute(
+                f"UPDATE attempts SET {', '.join(f'{c} = ?' for c in outcome)} WHERE id = ?",  # noqa: S608
+                (*(attempt[c] for c in outcome), attempt["id"]),
             )
             self._db.execute(
                 "UPDATE deliveries SET attempts = ?, state = ?, next_attempt_at = ? WHERE id = ?",
@@ -351,7 +362,20 @@ class SandboxStore:
             self._db.execute("ROLLBACK")
             raise
         self._db.execute("COMMIT")
-        return int(cursor.lastrowid or 0)
+
+    def discard_attempt(self, attempt_id: int) -> None:
+        """An attempt cut short by a stop: the delivery stays pending and is attempted again at the next start."""
+        self._db.execute("DELETE FROM attempts WHERE id = ? AND status = 'pending'", (attempt_id,))
+
+    def discard_unfinished_attempts(self) -> None:
+        """After a crash: attempts that never finished are redone, not shown as pending forever."""
+        self._db.execute("DELETE FROM attempts WHERE status = 'pending'")
+
+    def latest_attempt(self, delivery_id: int) -> dict[str, Any] | None:
+        row = self._db.execute(
+            "SELECT * FROM attempts WHERE delivery_id = ? ORDER BY id DESC LIMIT 1", (delivery_id,)
+        ).fetchone()
+        return None if row is None else dict(row)
 
     def list_attempts(self, sub_id: int, limit: int = 200) -> list[dict[str, Any]]:
         rows = self._db.execute(

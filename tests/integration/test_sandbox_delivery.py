@@ -272,3 +272,27 @@ async def test_simulated_traffic_emits_catalogued_events(
                                     "reward_transaction_updated", "user_partner_connected"}  # fmt: skip
         path = "/users" if payload["entity_type"] == 1 else "/transactions"
         assert (await api.get(f"{path}/{payload['entity_id']}")).status_code == 200
+
+
+async def test_first_attempts_not_done_in_time_are_returned_pending_and_finish_later(
+    sandbox_dir: Path, secret_store: MemorySecretStore, receiver: RecordingReceiver
+) -> None:
+    receiver.delay_seconds = 0.8
+    # One at a time and a 1 s timeout: the call waits 2 s, so the third and fourth are still queued then.
+    server = SandboxServer(sandbox_dir, secret_store, concurrency=1, delivery_timeout=1.0)
+    await server.start()
+    try:
+        async with httpx.AsyncClient(base_url=server.url, headers={"x-api-key": server.api_key}) as api:
+            subs = [await subscribe(api, f"{receiver.url}/{n}", 1) for n in range(4)]
+            fanned = await api.post("/sandbox/events", json={"event": "user_partner_connected", "entity_type": 1})
+            statuses = [d["status"] for d in fanned.json()["data"]["deliveries"]]
+            assert statuses[:2] == ["succeeded", "succeeded"] and statuses[-1] == "pending"
+            last = subs[-1]["id"]
+            assert [a["status"] for a in await deliveries(api, last)] == ["pending"]
+
+            async def finished() -> bool:
+                return [a["status"] for a in await deliveries(api, last)] == ["succeeded"]
+
+            await wait_until(finished)
+    finally:
+        await server.stop()
