@@ -421,6 +421,19 @@ class AppServices:
             await self.stop()
             raise
         self._started = True
+        if self.sandbox is not None:
+            await self._sync_sandbox_salts()
+
+    async def _sync_sandbox_salts(self) -> None:
+        """Subscriptions made outside the window (CLI, another run) verify from the first delivery on."""
+        from benji_desktop.client import PlatformError
+
+        try:
+            subscriptions = await (await self.client(SANDBOX_ID)).list_subscriptions()
+        except PlatformError as error:
+            log.warning("could not read the Sandbox's subscriptions: %s", type(error).__name__)
+            return
+        await self.sync_subscriptions(SANDBOX_ID, subscriptions)
 
     async def _start_sandbox(self) -> None:
         from benji_desktop.sandbox import SandboxServer

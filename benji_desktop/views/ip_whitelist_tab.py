@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QWidget
 
 from benji_desktop.app.services import AppServices
 from benji_desktop.domain.environments import Environment
+from benji_desktop.views import prompts
 from benji_desktop.views.actions import ActionRunner
 from benji_desktop.views.generated.ui_ip_whitelist_tab import Ui_IpWhitelistTab
 from benji_desktop.views.presentation import PresentationMode
@@ -223,12 +224,32 @@ class IpWhitelistTab(SettingsTab):
         entry = self.selected_entry()
         if entry is None or not self.environment.is_embedded:
             return None
+        if approve and not await self._approval_keeps_this_app_in(entry):
+            return None
         what = "approve the IP address" if approve else "reject the IP address"
         button = self.ui.approve_button if approve else self.ui.reject_button
         outcome = await self.act(self._review(entry.id, approve), what, button)
         if outcome.ok:
             await self.refresh()
         return outcome.value
+
+    async def _approval_keeps_this_app_in(self, entry: Any) -> bool:
+        """The Sandbox enforces the list once one address is approved: warn before it locks this app out."""
+
+        def loopback(ip: str) -> bool:
+            return ipaddress.ip_address(ip).is_loopback
+
+        approved = [e for e in self.model.records() if e.status == "approved"]
+        if loopback(entry.ip) or any(loopback(e.ip) for e in approved):
+            return True
+        return await prompts.ask_yes_no(
+            self,
+            "Approve IP address",
+            f"Once {entry.ip} is approved, the Sandbox accepts API calls only from approved addresses — and this "
+            "app calls it from 127.0.0.1, which is not on the list. Approve 127.0.0.1 too (add it first) to "
+            "keep using the Sandbox from here.",
+            yes_text="Approve anyway",
+        )
 
     async def _review(self, entry_id: int, approve: bool) -> Any:
         return await (await self.client()).review_ip(entry_id, approve)

@@ -93,3 +93,19 @@ async def test_typed_salts_are_offered_to_the_receiver(services: AppServices) ->
     assert "from Pilot" in services.settings.salt_labels
     assert "salt_" + "x" * 32 not in services.layout.settings_file.read_text()
     assert any(s.salt == "salt_" + "x" * 32 for s in services.salt_source.salts_for("h", "/any"))
+
+
+async def test_subscriptions_made_elsewhere_are_known_to_the_receiver_at_start(data_dir: Path) -> None:
+    store = MemorySecretStore()
+    first = AppServices.create(data_dir, secret_store=store, receiver_port=0)
+    await first.start()
+    created = await (await first.client()).create_subscription("http://127.0.0.1:9/hook", 1, None)
+    await first.stop()  # never remembered: made as if by the CLI
+    first.close()
+    second = AppServices.create(data_dir, secret_store=store, receiver_port=0)
+    await second.start()
+    try:
+        assert second.salt_source.salt_for_subscription(SANDBOX_ID, created.id) == created.salt
+    finally:
+        await second.stop()
+        second.close()

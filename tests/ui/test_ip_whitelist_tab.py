@@ -57,3 +57,19 @@ async def test_approval_produces_a_visible_notification(data_dir: Path, monkeypa
         assert "198.51.100.4 was rejected" in noticed[-1]
         tab.dismiss_banner()
         assert tab.banner_text() == ""
+
+
+async def test_approving_a_foreign_address_first_warns_that_the_app_would_be_locked_out(
+    data_dir: Path, monkeypatch
+) -> None:
+    answers = Answers(monkeypatch)
+    async with running_window(data_dir) as window:
+        tab = window.ip_whitelist_tab
+        window.select_tab(tab)
+        entry = await tab.add_ip("203.0.113.7", "office")
+        tab.select_entry(entry.id)
+        answers.yes_no.append(False)
+        assert await tab.review_selected(True) is None
+        assert "127.0.0.1" in answers.asked[-1]
+        await tab.refresh()
+        assert tab.model.record(0).status == "pending"
