@@ -37,6 +37,7 @@ LARGE_BODY_OFF_LOOP = 256 * 1024  # verify bodies larger than this in a thread, 
 # Allow headers well past aiohttp's 8 KiB so a large one is captured and named instead of refused.
 MAX_HEADER_BYTES = 64 * 1024
 REPLAY_MARKER = "x-benji-desktop-replay"
+RECORD_TASK = "record-refused-request"
 HOP_BY_HOP = frozenset(
     {
         "connection",
@@ -264,8 +265,10 @@ class Receiver:
         runner, self._runner, self._site = self._runner, None, None
         if runner is not None:
             await runner.cleanup()
+        # Records of refused requests only wait for the writer: let them land. Forwards are cut short.
         for task in list(self._background):
-            task.cancel()
+            if task.get_name() != RECORD_TASK:
+                task.cancel()
         if self._background:
             await asyncio.gather(*self._background, return_exceptions=True)
         await self._stop_writer()
@@ -370,8 +373,8 @@ class Receiver:
             except Exception:
                 logger.exception("a capture update listener failed")
 
-    def _spawn(self, coro: Any) -> None:
-        task = asyncio.get_running_loop().create_task(coro)
+    def _spawn(self, coro: Any, name: str | None = None) -> None:
+        task = asyncio.get_running_loop().create_task(coro, name=name)
         self._background.add(task)
         task.add_done_callback(self._background.discard)
 
@@ -548,7 +551,7 @@ class Receiver:
             with contextlib.suppress(Exception):
                 await self._commit(capture, None)
 
-        self._spawn(record())
+        self._spawn(record(), RECORD_TASK)
 
     # -- forward, replay, re-verify ----------------------------------------------------------------
 
@@ -594,9 +597,10 @@ class Receiver:
         self._notify_update(capture.id)
 
     async def _run_store(self, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """Store work other than the request batches, on the default pool: a long re-verify must not hold
+        up the writer thread (and with it every response)."""
         loop = asyncio.get_running_loop()
-        executor = self._executor  # None when stopped: then the default pool
-        return await loop.run_in_executor(executor, lambda: function(*args, **kwargs))
+        return await loop.run_in_executor(None, lambda: function(*args, **kwargs))
 
     async def replay(
         self,
