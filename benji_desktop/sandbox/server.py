@@ -97,6 +97,7 @@ class SandboxServer:
         key = await loop.run_in_executor(None, Vault.load_or_create_key, self._secret_store)
         vault = self._vault = Vault(key)
         store = SandboxStore(self.db_path, vault)
+        runner: web.AppRunner | None = None
         try:
             engine = DeliveryEngine(
                 store, timeout=self._delivery_timeout, time_scale=self._time_scale, concurrency=self._concurrency
@@ -122,14 +123,15 @@ class SandboxServer:
             site = web.TCPSite(runner, self.host, self._requested_port)
             await site.start()
         except BaseException:
+            if runner is not None:
+                await runner.cleanup()
             if self._state is not None:
                 await self._state.engine.stop()
             store.close()
             self._state = None
             raise
         self._runner = runner
-        sockets = getattr(site._server, "sockets", None) or []
-        self.port = int(sockets[0].getsockname()[1]) if sockets else self._requested_port
+        self.port = int(runner.addresses[0][1]) if runner.addresses else self._requested_port
         self._traffic.start()
         log.info("sandbox listening on %s", self.url)
 

@@ -85,3 +85,17 @@ async def test_data_encrypted_with_another_key_is_refused_with_the_remedy(sandbo
     await first.stop()
     with pytest.raises(VaultError, match="--reset"):
         await SandboxServer(sandbox_dir, MemorySecretStore()).start()
+
+
+async def test_an_ipv6_loopback_host_gives_a_bracketed_url(sandbox_dir: Path) -> None:
+    server = SandboxServer(sandbox_dir, MemorySecretStore(), host="::1")
+    try:
+        await server.start()
+    except OSError:
+        pytest.skip("no IPv6 loopback on this machine")
+    try:
+        assert server.url.startswith("http://[::1]:")
+        async with httpx.AsyncClient(base_url=server.url, headers={"x-api-key": server.api_key}) as api:
+            assert (await api.get("/developer/api-keys")).status_code == 200
+    finally:
+        await server.stop()
