@@ -38,6 +38,7 @@ LARGE_BODY_OFF_LOOP = 256 * 1024  # verify bodies larger than this in a thread, 
 MAX_HEADER_BYTES = 64 * 1024
 REPLAY_MARKER = "x-benji-desktop-replay"
 RECORD_TASK = "record-refused-request"
+CHECKPOINT_INTERVAL = 1.0  # seconds between WAL checkpoints when commits run on the loop
 HOP_BY_HOP = frozenset(
     {
         "connection",
@@ -152,7 +153,7 @@ class Receiver:
         tls: SelfSignedCert | None = None,
         tolerance_seconds: float = 300.0,
         body_timeout: float = 30.0,
-        write_in_thread: bool = True,
+        write_in_thread: bool = False,
     ) -> None:
         self.store = store
         self.salt_source = salt_source
@@ -165,9 +166,11 @@ class Receiver:
         self.tls = tls
         self.tolerance_seconds = tolerance_seconds
         self.body_timeout = body_timeout
-        # Commits run on a writer thread so a slow disk (a WAL checkpoint) never stalls the loop; inline
-        # commits cost a little less CPU per request but block the loop for each batch.
+        # Inline (default): each batch is committed on the loop — measured ~20 % less CPU per request than
+        # a writer thread (no GIL hand-offs) — and the WAL checkpoints, the only step that fsyncs, run on a
+        # worker thread. With write_in_thread the commits themselves move to a dedicated thread too.
         self.write_in_thread = write_in_thread
+        self._checkpoint_task: asyncio.Task[None] | None = None
         self.port_note: str | None = None
         self._listeners: list[Listener] = []
         self._update_listeners: list[UpdateListener] = []
@@ -223,6 +226,9 @@ class Receiver:
         await loop.run_in_executor(self._executor, self._seed_ledger)
         self._queue = asyncio.Queue()
         self._writer_task = loop.create_task(self._write_batches(), name="capture-writer")
+        if not self.write_in_thread:
+            self.store.set_auto_checkpoint(False)
+            self._checkpoint_task = loop.create_task(self._checkpoint_periodically(), name="capture-checkpoint")
         server = CapturingServer(
             self._handle,
             rejected_callback=self._record_rejected,
@@ -276,7 +282,23 @@ class Receiver:
             await self._http.aclose()
             self._http = None
 
+    async def _checkpoint_periodically(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            await asyncio.sleep(CHECKPOINT_INTERVAL)
+            try:
+                await loop.run_in_executor(None, self.store.checkpoint)
+            except Exception:
+                logger.exception("WAL checkpoint failed")
+
     async def _stop_writer(self) -> None:
+        if self._checkpoint_task is not None:
+            self._checkpoint_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._checkpoint_task
+            self._checkpoint_task = None
+            with contextlib.suppress(Exception):
+                self.store.set_auto_checkpoint(True)
         if self._writer_task is not None:
             assert self._queue is not None
             self._queue.put_nowait(None)  # the writer finishes what is queued, then ends
@@ -493,7 +515,17 @@ class Receiver:
             rule = self.rules.rule_for(path)
             capture.response_status = rule.status
             capture.response_headers = rule.response_headers()
-        capture_id = await self._commit(capture, rule)
+        try:
+            capture_id = await self._commit(capture, rule)
+        except Exception:
+            # Not stored means not acknowledged: a 503 makes the platform retry the delivery later.
+            response = web.Response(
+                status=503,
+                body=b'{"code":"store_unavailable","message":"The request could not be stored; retry later."}',
+                content_type="application/json",
+            )
+            response.force_close()
+            return response
         if replay_marker is not None:
             waiter = self._replay_waiters.pop(replay_marker.partition(":")[2], None)
             if waiter is not None and not waiter.done():

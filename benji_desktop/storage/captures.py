@@ -243,7 +243,24 @@ class CaptureStore:
         with self._write_lock:
             self._writer.executescript(_SCHEMA)
         self._reader = self._connect()
+        self._checkpointer: sqlite3.Connection | None = None
+        self._checkpoint_lock = threading.Lock()
         self._closed = False
+
+    def set_auto_checkpoint(self, enabled: bool) -> None:
+        """With auto-checkpoint off, the commit that crosses the WAL threshold no longer copies pages to
+        the database (and fsyncs) itself: the caller runs `checkpoint()` from another thread instead."""
+        with self._write_lock:
+            self._writer.execute(f"PRAGMA wal_autocheckpoint={1000 if enabled else 0}")
+
+    def checkpoint(self) -> None:
+        """Copy committed WAL pages into the database without blocking writers or readers (PASSIVE)."""
+        with self._checkpoint_lock:
+            if self._closed:
+                return
+            if self._checkpointer is None:
+                self._checkpointer = self._connect()
+            self._checkpointer.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
     def _connect(self) -> sqlite3.Connection:
         connection = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=30.0)
@@ -443,6 +460,9 @@ class CaptureStore:
             self._writer.close()
         with self._read_lock:
             self._reader.close()
+        with self._checkpoint_lock:
+            if self._checkpointer is not None:
+                self._checkpointer.close()
 
     def __enter__(self) -> CaptureStore:
         return self

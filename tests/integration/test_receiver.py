@@ -540,3 +540,32 @@ async def test_a_burst_of_concurrent_deliveries_is_all_committed(receiver: Recei
         ids = await asyncio.gather(*(deliver(n) for n in range(200)))
     assert len(set(ids)) == 200
     assert store.count(CaptureFilter(verdict="VALID")) == 200
+
+
+async def test_a_request_that_cannot_be_stored_gets_503_not_2xx(
+    receiver: Receiver, store: CaptureStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object, **kwargs: object) -> list[int]:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(store, "add_many", broken)
+    async with httpx.AsyncClient() as client:
+        response = await client.post(f"{receiver.url}/hook", content=b"{}")
+    assert response.status_code == 503
+    monkeypatch.undo()
+    await still_serves(receiver)
+
+
+async def test_commits_on_a_writer_thread_work_the_same(store: CaptureStore) -> None:
+    receiver = Receiver(store, StaticSaltSource([KnownSalt(SALT)]), port=0, write_in_thread=True)
+    await receiver.start()
+    try:
+        body, headers = signed()
+        async with httpx.AsyncClient() as client:
+            ids = [
+                (await client.post(f"{receiver.url}/hook", content=body, headers=headers)).json()["id"]
+                for _ in range(3)
+            ]
+        assert [(store.get(i) or Capture()).verdict for i in ids] == ["VALID"] * 3
+    finally:
+        await receiver.stop()
