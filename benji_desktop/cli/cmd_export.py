@@ -19,7 +19,11 @@ def add_parser(subparsers: Any) -> None:
         "opens in browser dev tools. Salts never appear: reports carry salt labels and masked values only.",
     )
     parser.add_argument(
-        "--data-dir", dest="export_data_dir", default=argparse.SUPPRESS, help="where the capture store lives"
+        "--data-dir",
+        dest="export_data_dir",
+        metavar="DIR",
+        default=argparse.SUPPRESS,
+        help="where the capture store lives",
     )
     parser.add_argument("--format", choices=("json", "har"), default="json", help="json (byte-exact) or har")
     parser.add_argument("--out", metavar="FILE", help="write here instead of standard output")

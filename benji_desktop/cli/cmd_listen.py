@@ -25,7 +25,11 @@ def add_parser(subparsers: Any) -> None:
         "--salt", action="append", default=[], help="a salt to verify with; repeat for several (never printed)"
     )
     parser.add_argument(
-        "--data-dir", dest="listen_data_dir", default=argparse.SUPPRESS, help="where the capture store lives"
+        "--data-dir",
+        dest="listen_data_dir",
+        metavar="DIR",
+        default=argparse.SUPPRESS,
+        help="where the capture store lives",
     )
     parser.add_argument("--json", action="store_true", help="one JSON object per captured request")
     parser.add_argument("--forward-to", metavar="URL", help="after answering, send each request on to this URL")
