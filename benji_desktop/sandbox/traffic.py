@@ -64,10 +64,11 @@ class TrafficSimulator:
     async def _run(self) -> None:
         while True:
             self._changed.clear()
-            if self._rate <= 0:
+            per_second = self._rate / 60.0
+            if per_second <= 0:  # off, or a rate so small (5e-324) that it underflows to zero
                 await self._changed.wait()
                 continue
-            gap = self._rng.expovariate(self._rate / 60.0)
+            gap = self._rng.expovariate(per_second)
             try:
                 await asyncio.wait_for(self._changed.wait(), timeout=gap)
                 continue  # the rate changed: draw a new gap
