@@ -41,7 +41,7 @@ bench: $(STAMP)
 
 ## Contract fuzzing of the Sandbox with schemathesis, 500 examples per operation (zero 5xx allowed).
 fuzz: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -p no:cacheprovider tests/integration/test_sandbox_contract.py --fuzz-examples=500
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -p no:cacheprovider tests/integration/test_sandbox_contract.py --fuzz-examples=500 --timeout=1800
 
 ## Wheel and sdist in dist/ (the wheel is built from the sdist, which proves the sdist can rebuild it).
 wheel: $(STAMP) forms
