@@ -569,3 +569,41 @@ async def test_commits_on_a_writer_thread_work_the_same(store: CaptureStore) -> 
         assert [(store.get(i) or Capture()).verdict for i in ids] == ["VALID"] * 3
     finally:
         await receiver.stop()
+
+
+async def test_a_corpus_of_mangled_requests_never_stops_the_receiver(receiver: Receiver, store: CaptureStore) -> None:
+    import random
+
+    rng = random.Random(20241022)
+    body, headers = signed()
+    valid = (
+        b"POST /fuzz HTTP/1.1\r\nHost: x\r\n"
+        + b"".join(f"{name}: {value}\r\n".encode() for name, value in headers.items())
+        + f"Content-Length: {len(body)}\r\n\r\n".encode()
+        + body
+    )
+
+    def mangle() -> bytes:
+        data = bytearray(valid)
+        for _ in range(rng.randint(1, 6)):
+            position = rng.randrange(len(data))
+            choice = rng.random()
+            if choice < 0.4:
+                data[position] = rng.randrange(256)
+            elif choice < 0.7:
+                del data[position : position + rng.randint(1, 8)]
+            else:
+                data[position:position] = rng.choice([b"\r\n", b"\x00", b":", b" ", b"\xff\xfe", b"0\r\n\r\n"])
+        return bytes(data)
+
+    async def send(data: bytes) -> None:
+        try:
+            await asyncio.wait_for(raw_exchange(receiver.port, data), 5.0)
+        except (ConnectionError, TimeoutError):
+            pass
+
+    await asyncio.gather(*(send(mangle()) for _ in range(80)))
+    await still_serves(receiver)
+    assert store.count() >= 1
+    for row in store.page(CaptureFilter(), 0, 100):
+        assert row.classification  # every stored request carries a code
