@@ -7,7 +7,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +51,10 @@ CREATE INDEX IF NOT EXISTS captures_received ON captures (received_at);
 CREATE INDEX IF NOT EXISTS captures_verdict ON captures (verdict, received_at);
 CREATE INDEX IF NOT EXISTS captures_event ON captures (event, received_at);
 CREATE INDEX IF NOT EXISTS captures_path ON captures (path, received_at);
+-- Partial indexes: a row without a subscription or a parent (most received ones) costs no index write.
+CREATE INDEX IF NOT EXISTS captures_subscription ON captures (subscription_id, received_at)
+    WHERE subscription_id IS NOT NULL;
+CREATE INDEX IF NOT EXISTS captures_parent ON captures (parent_id) WHERE parent_id IS NOT NULL;
 -- The search text lives in its own narrow table so a LIKE scan never reads body BLOB pages.
 CREATE TABLE IF NOT EXISTS capture_search (
     id INTEGER PRIMARY KEY,
@@ -110,6 +114,10 @@ class CaptureFilter:
     path: str | None = None  # a prefix
     since: float | None = None
     until: float | None = None
+    subscription_id: int | None = None
+    # The newest id a listing may show: a list pages up to the id it counted, so a capture committed since
+    # is neither in a page nor counted (it arrives as a live insert instead).
+    max_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -128,6 +136,19 @@ class CaptureSummary:
     classification: str
     source: str
     duplicate_of: int | None
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A filter's answer as the Inspector first shows it: the newest id it counted, the count, the first page."""
+
+    max_id: int
+    count: int
+    first_page: list[CaptureSummary]
+
+
+class ListingInterrupted(Exception):
+    """A listing was cancelled by `interrupt_listing` (a newer filter replaced it)."""
 
 
 _CAPTURE_FIELDS = tuple(f.name for f in fields(Capture))
@@ -214,6 +235,12 @@ def _where(flt: CaptureFilter, *, probe_text: bool = False) -> tuple[str, list[A
         # A range instead of LIKE so the (path, received_at) index serves a prefix.
         clauses.append("c.path >= ? AND c.path < ?")
         params.extend([flt.path, flt.path + "\U0010ffff"])
+    if flt.subscription_id is not None:
+        clauses.append("c.subscription_id = ?")
+        params.append(flt.subscription_id)
+    if flt.max_id is not None:
+        clauses.append("c.id <= ?")
+        params.append(flt.max_id)
     if flt.since is not None:
         clauses.append("c.received_at >= ?")
         params.append(flt.since)
@@ -245,6 +272,10 @@ class CaptureStore:
         self._reader = self._connect()
         self._checkpointer: sqlite3.Connection | None = None
         self._checkpoint_lock = threading.Lock()
+        # Listings (a filter's count and first page) run on a worker thread on their own connection, so the
+        # loop thread's page reads never wait behind a long free-text scan.
+        self._lister: sqlite3.Connection | None = None
+        self._listing_lock = threading.Lock()
         self._closed = False
 
     def set_auto_checkpoint(self, enabled: bool) -> None:
@@ -421,15 +452,19 @@ class CaptureStore:
         with self._read_lock:
             return int(self._reader.execute(f"SELECT COUNT(*) FROM captures c{where}", params).fetchone()[0])  # noqa: S608
 
-    def page(self, flt: CaptureFilter, offset: int, limit: int, newest_first: bool = True) -> list[CaptureSummary]:
+    @staticmethod
+    def _page_sql(flt: CaptureFilter, offset: int, limit: int, newest_first: bool) -> tuple[str, list[Any]]:
         where, params = _where(flt, probe_text=True)
         order = "DESC" if newest_first else "ASC"
         sql = (
             f"SELECT {_SUMMARY_COLUMNS} FROM captures c{where} "  # noqa: S608
             f"ORDER BY c.received_at {order}, c.id {order} LIMIT ? OFFSET ?"
         )
+        return sql, [*params, max(limit, 0), max(offset, 0)]
+
+    def page(self, flt: CaptureFilter, offset: int, limit: int, newest_first: bool = True) -> list[CaptureSummary]:
         with self._read_lock:
-            rows = self._reader.execute(sql, [*params, max(limit, 0), max(offset, 0)]).fetchall()
+            rows = self._reader.execute(*self._page_sql(flt, offset, limit, newest_first)).fetchall()
         return [CaptureSummary(*row) for row in rows]
 
     def summary(self, capture_id: int) -> CaptureSummary | None:
@@ -439,6 +474,52 @@ class CaptureStore:
                 (capture_id,),
             ).fetchone()
         return CaptureSummary(*row) if row is not None else None
+
+    def listing(self, flt: CaptureFilter, limit: int, newest_first: bool = True) -> Listing:
+        """The newest id, the count up to it and the first page up to it, read together. Blocking (call it
+        off the loop); raises `ListingInterrupted` when `interrupt_listing` cancels it."""
+        with self._listing_lock:
+            if self._closed:
+                raise ListingInterrupted("the store is closed")
+            if self._lister is None:
+                self._lister = self._connect()
+            connection = self._lister
+            try:
+                # One read transaction: the count and the page see the same committed rows.
+                connection.execute("BEGIN")
+                newest = int(connection.execute("SELECT COALESCE(MAX(id), 0) FROM captures").fetchone()[0])
+                bounded = replace(flt, max_id=newest if flt.max_id is None else min(newest, flt.max_id))
+                where, params = _where(bounded)
+                count = int(connection.execute(f"SELECT COUNT(*) FROM captures c{where}", params).fetchone()[0])  # noqa: S608
+                rows = connection.execute(*self._page_sql(bounded, 0, limit, newest_first)).fetchall()
+                connection.execute("COMMIT")
+            except sqlite3.OperationalError as error:
+                if connection.in_transaction:
+                    connection.execute("ROLLBACK")
+                if "interrupt" in str(error).lower():
+                    raise ListingInterrupted(str(error)) from None
+                raise
+        return Listing(bounded.max_id or 0, count, [CaptureSummary(*row) for row in rows])
+
+    def interrupt_listing(self) -> None:
+        """Cancel a listing that is running now (harmless when none is)."""
+        lister = self._lister
+        if lister is not None and lister.in_transaction:
+            lister.interrupt()
+
+    def max_id(self) -> int:
+        """The newest committed capture id (0 when the store is empty)."""
+        with self._read_lock:
+            return int(self._reader.execute("SELECT COALESCE(MAX(id), 0) FROM captures").fetchone()[0])
+
+    def children_of(self, capture_id: int) -> list[CaptureSummary]:
+        """Replays and forwards made from a capture (linked by `parent_id`), oldest first."""
+        with self._read_lock:
+            rows = self._reader.execute(
+                f"SELECT {_SUMMARY_COLUMNS} FROM captures c WHERE c.parent_id = ? ORDER BY c.id",  # noqa: S608
+                (capture_id,),
+            ).fetchall()
+        return [CaptureSummary(*row) for row in rows]
 
     def ids_after(self, capture_id: int, flt: CaptureFilter = CaptureFilter()) -> list[int]:
         """Ids newer than `capture_id` that match the filter, oldest first (for live updates)."""
@@ -463,6 +544,10 @@ class CaptureStore:
         with self._checkpoint_lock:
             if self._checkpointer is not None:
                 self._checkpointer.close()
+        self.interrupt_listing()
+        with self._listing_lock:
+            if self._lister is not None:
+                self._lister.close()
 
     def __enter__(self) -> CaptureStore:
         return self

@@ -201,14 +201,6 @@ async def _select_first_invalid_capture(window: Any, services: AppServices) -> N
     """The Inspector's best picture: the doctor explaining the INVALID capture."""
     from benji_desktop.storage.captures import CaptureFilter
 
-    # Recount once the live inserts have landed. Without it the list can show the newest capture twice and
-    # lose the oldest (a live insert racing the first page load; reported to the Inspector's owner).
-    model = window.inspector_tab.model
-    for _turn in range(100):
-        if model.pending_count() == 0:
-            break
-        await asyncio.sleep(0.05)
-    model.refresh()
     invalid = [c for c in services.captures.page(CaptureFilter(), 0, 50) if c.verdict == "INVALID"]
     if invalid and not await window.show_capture(invalid[0].id):
         raise ScreenshotError("the Inspector did not list the INVALID capture")

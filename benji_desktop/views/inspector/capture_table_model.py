@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections import OrderedDict
 from dataclasses import replace
@@ -11,7 +12,13 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 from PySide6.QtGui import QColor
 
 from benji_desktop.domain.entities import entity_label
-from benji_desktop.storage.captures import CaptureFilter, CaptureStore, CaptureSummary, search_text
+from benji_desktop.storage.captures import (
+    CaptureFilter,
+    CaptureStore,
+    CaptureSummary,
+    ListingInterrupted,
+    search_text,
+)
 
 COLUMN_TIME, COLUMN_METHOD, COLUMN_PATH, COLUMN_EVENT, COLUMN_ENTITY, COLUMN_VERDICT, COLUMN_STATUS, COLUMN_FLAGS = (
     range(8)
@@ -85,9 +92,12 @@ class CaptureTableModel(QAbstractTableModel):
         self._block_size = block_size
         self._max_blocks = max_blocks
         self._filter = CaptureFilter()
-        self._count = store.count(self._filter)
+        # The newest id the listing holds: pages and counts stop there, newer captures are live inserts.
+        self._snapshot_id = store.max_id()
+        self._count = store.count(self._listing_filter())
         self._blocks: OrderedDict[int, list[CaptureSummary]] = OrderedDict()
         self._pending: list[CaptureSummary] = []
+        self._generation = 0  # bumped by every filter change, so an older background listing is dropped
         self._flush_timer = QTimer(self)
         self._flush_timer.setSingleShot(True)
         self._flush_timer.setInterval(flush_interval_ms)
@@ -161,7 +171,7 @@ class CaptureTableModel(QAbstractTableModel):
         block_number, offset = divmod(row, self._block_size)
         block = self._blocks.get(block_number)
         if block is None:
-            block = self._store.page(self._filter, block_number * self._block_size, self._block_size)
+            block = self._store.page(self._listing_filter(), block_number * self._block_size, self._block_size)
             self.page_queries += 1
             self._blocks[block_number] = block
             while len(self._blocks) > self._max_blocks:
@@ -185,13 +195,16 @@ class CaptureTableModel(QAbstractTableModel):
                 if cached.id == capture_id:
                     return block_number * self._block_size + offset
         target = self._store.summary(capture_id)
-        if target is None or (self._filter.since is not None and target.received_at < self._filter.since):
+        if target is None or target.id > self._snapshot_id:
             return None
+        if self._filter.since is not None and target.received_at < self._filter.since:
+            return None
+        listing = self._listing_filter()
         # Rows as new as this one or newer come before it (newest first); ties are rare, so search a small
         # window around that position instead of the whole list.
-        estimate = self._store.count(replace(self._filter, since=target.received_at))
+        estimate = self._store.count(replace(listing, since=target.received_at))
         start = max(0, estimate - self._block_size)
-        window = self._store.page(self._filter, start, 2 * self._block_size)
+        window = self._store.page(listing, start, 2 * self._block_size)
         self.page_queries += 1
         for offset, candidate in enumerate(window):
             if candidate.id == capture_id:
@@ -202,9 +215,19 @@ class CaptureTableModel(QAbstractTableModel):
 
     @property
     def capture_filter(self) -> CaptureFilter:
+        """The filter the user asked for (without the listing's snapshot bound)."""
         return self._filter
 
+    @property
+    def snapshot_id(self) -> int:
+        """The newest capture id the list holds; captures above it arrive through `enqueue`."""
+        return self._snapshot_id
+
+    def _listing_filter(self) -> CaptureFilter:
+        return replace(self._filter, max_id=self._snapshot_id)
+
     def set_filter(self, flt: CaptureFilter) -> None:
+        self._generation += 1  # a background listing still running for an older filter is now stale
         if flt == self._filter:
             return
         self._filter = flt
@@ -212,11 +235,38 @@ class CaptureTableModel(QAbstractTableModel):
 
     def refresh(self) -> None:
         """Forget every cached row and count again (after a filter change, a retention run, an import…)."""
+        snapshot_id = self._store.max_id()
+        count = self._store.count(replace(self._filter, max_id=snapshot_id))
+        self._reset_to(snapshot_id, count, None)
+
+    def _reset_to(self, snapshot_id: int, count: int, first_page: list[CaptureSummary] | None) -> None:
         self.beginResetModel()
         self._blocks.clear()
-        self._pending.clear()
-        self._count = self._store.count(self._filter)
+        if first_page is not None:
+            self._blocks[0] = first_page
+        self._snapshot_id = snapshot_id
+        self._count = count
+        # Notifications for captures the new listing already counted are done; newer ones still arrive.
+        self._pending = [summary for summary in self._pending if summary.id > snapshot_id]
         self.endResetModel()
+
+    async def set_filter_async(self, flt: CaptureFilter) -> bool:
+        """Count and read the first page for `flt` on a worker thread, then show them; the list stays usable
+        meanwhile. False when a newer filter (or refresh) came first: a stale listing never replaces it."""
+        self._generation += 1
+        generation = self._generation
+        loop = asyncio.get_running_loop()
+        self._store.interrupt_listing()  # an older filter's scan is no longer wanted
+        try:
+            listing = await loop.run_in_executor(None, self._store.listing, flt, self._block_size)
+        except ListingInterrupted:
+            return False
+        if generation != self._generation:
+            return False
+        self._filter = flt
+        self._reset_to(listing.max_id, listing.count, listing.first_page)
+        self.page_queries += 1
+        return True
 
     def capture_changed(self, capture_id: int) -> None:
         """A stored capture was updated (re-verified, forward result): repaint its row if it is shown."""
@@ -238,21 +288,27 @@ class CaptureTableModel(QAbstractTableModel):
         if not self._flush_timer.isActive():
             self._flush_timer.start()
 
-    def flush_pending(self) -> None:
-        if not self._pending:
+    def flush_pending(self, through: int | None = None) -> None:
+        """Insert every capture above the snapshot up to the newest one notified, or up to `through` (a
+        stored id the caller wants listed now). Each exactly once: the listing counted the ids up to the
+        snapshot, this adds the ones after it, then moves the snapshot."""
+        if not self._pending and through is None:
             return
         pending, self._pending = self._pending, []
-        by_id = {summary.id: summary for summary in pending}
-        matching = self._matching_new_ids(by_id)
-        if not matching:
+        newest = max([summary.id for summary in pending] + ([through] if through is not None else []))
+        if newest <= self._snapshot_id:
             self.rows_inserted_in_batch.emit(0)
             return
-        new_rows = sorted((by_id[i] for i in matching), key=lambda s: (s.received_at, s.id), reverse=True)
+        new_rows = self._new_rows_up_to(newest, {summary.id: summary for summary in pending})
+        self._snapshot_id = newest
+        if not new_rows:
+            self.rows_inserted_in_batch.emit(0)
+            return
         top = self._blocks.get(0)
         if top and new_rows[-1].received_at < top[0].received_at - OUT_OF_ORDER_SLACK_SECONDS:
             # An old timestamp sorts deep into the list: recount instead of pretending the rows are on top.
             self.refresh()
-            self.rows_inserted_in_batch.emit(len(matching))
+            self.rows_inserted_in_batch.emit(len(new_rows))
             return
         self.beginInsertRows(QModelIndex(), 0, len(new_rows) - 1)
         self._shift_cache(new_rows)
@@ -260,16 +316,18 @@ class CaptureTableModel(QAbstractTableModel):
         self.endInsertRows()
         self.rows_inserted_in_batch.emit(len(new_rows))
 
-    def _matching_new_ids(self, by_id: dict[int, CaptureSummary]) -> list[int]:
-        """Which of the new ids the filter shows. The store filters in SQL, but its free-text clause scans the
-        whole search table, so the text part is checked here on the new captures alone (same rule: the
-        lowercased search text contains the lowercased query)."""
-        structured = replace(self._filter, text="")
-        candidates = [i for i in self._store.ids_after(min(by_id) - 1, structured) if i in by_id]
+    def _new_rows_up_to(self, newest: int, notified: dict[int, CaptureSummary]) -> list[CaptureSummary]:
+        """The captures after the snapshot, up to `newest`, that the filter shows, newest first. The store
+        filters in SQL, but its free-text clause scans the whole search table, so the text part is checked
+        here on the new captures alone (same rule: the lowercased search text contains the query)."""
+        structured = replace(self._filter, text="", max_id=newest)
+        candidates = self._store.ids_after(self._snapshot_id, structured)
         text = self._filter.text.strip().lower()
-        if not text or not candidates:
-            return candidates
-        return [c.id for c in self._store.get_many(candidates) if c.id is not None and text in search_text(c)]
+        if text and candidates:
+            candidates = [c.id for c in self._store.get_many(candidates) if c.id is not None and text in search_text(c)]
+        found = (notified.get(capture_id) or self._store.summary(capture_id) for capture_id in candidates)
+        rows = [summary for summary in found if summary is not None]
+        return sorted(rows, key=lambda s: (s.received_at, s.id), reverse=True)
 
     def _shift_cache(self, new_rows: list[CaptureSummary]) -> None:
         """Keep the cached rows across an insert at the top (moved down), so a burst costs no page query."""

@@ -367,6 +367,8 @@ class InspectorTab(QWidget):
 
     def select_capture(self, capture_id: int) -> bool:
         """Select and show a capture; clears the filter when the filter hides it. False if it is gone."""
+        if capture_id > self.model.snapshot_id:
+            self.model.flush_pending(through=capture_id)  # newer than the listing: its live insert is due now
         row = self.model.row_of(capture_id)
         if row is None and self.model.capture_filter != CaptureFilter():
             self.clear_filter()
