@@ -76,10 +76,18 @@ async def run(events: int, data_dir: Path) -> dict[str, float]:
             elapsed = time.perf_counter() - started
 
             # The HTTP delivery log shows the newest 200 per subscription; count the whole log in the Sandbox's store.
+            # A call waits a bounded time for its first attempts; any still pending finish on their own. Wait for them.
             logged = 0
-            for sub in created:
-                log = sandbox.state.store.list_attempts(sub["id"], limit=events * 10)
-                logged += sum(1 for attempt in log if attempt["status"] == "succeeded")
+            deadline = time.monotonic() + 120
+            while time.monotonic() < deadline:
+                logged = 0
+                for sub in created:
+                    log = sandbox.state.store.list_attempts(sub["id"], limit=events * 10)
+                    logged += sum(1 for attempt in log if attempt["status"] == "succeeded")
+                if logged >= events * SUBSCRIPTIONS:
+                    break
+                await asyncio.sleep(0.2)
+            elapsed_all = time.perf_counter() - started
         receiver.stop()
         receiver = None
         with CaptureStore(receiver_dir / "captures.sqlite3") as store:
@@ -97,7 +105,7 @@ async def run(events: int, data_dir: Path) -> dict[str, float]:
         "logged_succeeded": logged,
         "stored": stored,
         "valid": valid,
-        "per_second": events * SUBSCRIPTIONS / elapsed,
+        "per_second": events * SUBSCRIPTIONS / elapsed_all,
     }
 
 
@@ -116,7 +124,7 @@ def main() -> None:
         ["succeeded in the delivery logs", result["logged_succeeded"], expected],
         ["captures stored by the receiver", result["stored"], expected],
         ["of them VALID", result["valid"], expected],
-        ["seconds", result["seconds"], "-"],
+        ["seconds until the last event call returned", result["seconds"], "-"],
         ["deliveries per second", result["per_second"], "-"],
     ]
     print_table(f"Sandbox fan-out: {events:,} events x {SUBSCRIPTIONS} subscriptions", ["what", "figure", "want"], rows)
