@@ -31,71 +31,13 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("files", nargs="+", metavar="FILE", help="files to import ('-' reads standard input)")
 
 
-def capture_from_exchange(
-    exchange: Any, salts: list[Any], *, tolerance: float, ignore_timestamp: bool, imported_at: float
-) -> Any:
-    """An imported request as a capture: classified and verified like a received one, marked `imported`."""
-    from datetime import UTC, datetime
-
-    from benji_desktop.receiver.classify import TransportFacts, classify
-    from benji_desktop.receiver.verification import safe_report
-    from benji_desktop.signature import verify
-    from benji_desktop.storage.captures import Capture
-
-    request = exchange.request
-    declared = next((v for n, v in request.headers if n.lower() == "content-length"), None)
-    notes = [f"Imported from a {exchange.meta.get('source_format', 'file')} by the command line."]
-    if request.received_at:
-        original = datetime.fromtimestamp(request.received_at, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
-        notes.append(f"Originally received {original}.")
-    capture = Capture(
-        received_at=imported_at,
-        method=request.method,
-        scheme=request.scheme,
-        host=request.host,
-        path=request.path or "/",
-        query=request.query,
-        headers=list(request.headers),
-        body=request.body,
-        body_size=len(request.body),
-        declared_size=int(declared) if declared and declared.strip().isdigit() else None,
-        remote=request.remote or "(imported)",
-        response_status=exchange.response_status,
-        response_headers=list(exchange.response_headers),
-        response_body=exchange.response_body,
-        source="imported",
-        notes=notes,
-    )
-    classification = classify(capture.method, capture.headers, capture.body, TransportFacts())
-    capture.classification = classification.code
-    capture.notes.extend(classification.notes)
-    capture.event = classification.payload.event
-    capture.entity_type = classification.payload.entity_type
-    if classification.payload.entity_id is not None:
-        capture.entity_id = str(classification.payload.entity_id)
-    # Judged as of when it was first received, when the file says so (HAR, JSON export).
-    moment = datetime.fromtimestamp(request.received_at, UTC) if request.received_at else None
-    report = verify(
-        capture.body,
-        capture.headers,
-        salts,
-        now=moment,
-        tolerance_seconds=tolerance,
-        ignore_timestamp=ignore_timestamp,
-    )
-    capture.verdict = report.verdict.value
-    capture.report = safe_report(report.to_json(), salts)  # a salt typed for this check never reaches the disk
-    if report.match is not None:
-        capture.matched_salt_label = report.match.salt.label
-    return capture
-
-
 def run(args: argparse.Namespace) -> int:
     import json
     import time
 
     from benji_desktop.cli.cmd_verify import read_input
     from benji_desktop.interchange import InterchangeError, detect_and_parse
+    from benji_desktop.receiver.exchange import capture_from_exchange
     from benji_desktop.signature import KnownSalt
     from benji_desktop.storage.captures import CaptureStore
     from benji_desktop.storage.paths import DataLayout
@@ -124,9 +66,10 @@ def run(args: argparse.Namespace) -> int:
                 capture_from_exchange(
                     exchange,
                     salts,
-                    tolerance=args.tolerance,
+                    tolerance_seconds=args.tolerance,
                     ignore_timestamp=args.ignore_timestamp,
                     imported_at=imported_at,
+                    note=f"Imported from a {exchange.meta.get('source_format', 'file')} by the command line.",
                 )
                 for exchange in exchanges
             ]
@@ -141,6 +84,8 @@ def run(args: argparse.Namespace) -> int:
                         + (f"?{capture.query}" if capture.query else ""),
                         "verdict": capture.verdict,
                         "matched_salt_label": capture.matched_salt_label,
+                        "subscription_id": capture.subscription_id,
+                        "environment": capture.environment,
                         "cause": (capture.report or {}).get("cause"),
                     }
                 )

@@ -85,6 +85,8 @@ async def test_ignore_timestamp_and_json_output(data_dir: Path, tmp_path: Path) 
     assert result.code == 0, result.stderr
     document = json.loads(result.stdout)
     assert [c["verdict"] for c in document["captures"]] == ["VALID"]
+    # A --salt belongs to no subscription; the fields are there (the same import code as the window's).
+    assert [(c["subscription_id"], c["environment"]) for c in document["captures"]] == [(None, None)]
 
 
 async def test_a_bad_file_stores_nothing(data_dir: Path, tmp_path: Path) -> None:

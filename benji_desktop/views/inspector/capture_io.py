@@ -6,68 +6,31 @@ import json
 import time
 from collections import Counter
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from benji_desktop import __version__
 from benji_desktop.interchange import (
     HttpExchange,
-    HttpRequest,
     InterchangeError,
     detect_and_parse,
     exchanges_to_har,
     exchanges_to_json,
     to_curl,
 )
-from benji_desktop.receiver.classify import TransportFacts, classify
+from benji_desktop.receiver.exchange import capture_from_exchange, capture_to_exchange, capture_to_request
 from benji_desktop.receiver.salts import StaticSaltSource
-from benji_desktop.receiver.verification import reverify_captures, safe_report
-from benji_desktop.signature import KnownSalt, verify
+from benji_desktop.receiver.verification import reverify_captures
+from benji_desktop.signature import KnownSalt
 from benji_desktop.storage.captures import Capture, CaptureFilter, CaptureStore
 
 EXPORT_CHUNK = 500
-IMPORT_REMOTE = "(imported)"
-
-
-def request_of(capture: Capture) -> HttpRequest:
-    return HttpRequest(
-        method=capture.method,
-        scheme=capture.scheme or "http",
-        host=capture.host or "localhost",
-        path=capture.path or "/",
-        query=capture.query,
-        headers=list(capture.headers),
-        body=capture.body,
-        remote=capture.remote or None,
-        received_at=capture.received_at,
-    )
 
 
 def curl_for(capture: Capture) -> str:
     """A cURL command that sends exactly the captured bytes to the captured URL."""
-    return to_curl(request_of(capture))
-
-
-def exchange_of(capture: Capture) -> HttpExchange:
-    return HttpExchange(
-        request=request_of(capture),
-        response_status=capture.response_status,
-        response_headers=list(capture.response_headers),
-        response_body=capture.response_body,
-        verification=capture.report,
-        meta={
-            "id": capture.id,
-            "source": capture.source,
-            "parent_id": capture.parent_id,
-            "duplicate_of": capture.duplicate_of,
-            "classification": capture.classification,
-            "verdict": capture.verdict,
-            "matched_salt_label": capture.matched_salt_label,
-            "notes": list(capture.notes),
-            "forward": capture.forward,
-        },
-    )
+    return to_curl(capture_to_request(capture))
 
 
 def capture_id_of(result: Any) -> int | None:
@@ -102,59 +65,6 @@ async def reverify(store: CaptureStore, receiver: Any, capture_id: int, salts: S
     return (capture.verdict if capture else None) or "not verified"
 
 
-def _first(headers: Sequence[tuple[str, str]], name: str) -> str | None:
-    return next((value for key, value in headers if key.lower() == name), None)
-
-
-def capture_from_import(
-    exchange: HttpExchange, salts: Sequence[KnownSalt], ignore_timestamp: bool, imported_at: float
-) -> Capture:
-    """An imported request, classified and verified like a received one, marked `imported`."""
-    request = exchange.request
-    declared = _first(request.headers, "content-length")
-    notes = [f"Imported at {datetime.fromtimestamp(imported_at).strftime('%Y-%m-%d %H:%M:%S')}."]
-    if request.received_at:
-        original = datetime.fromtimestamp(request.received_at, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
-        notes.append(f"Originally received {original}.")
-    capture = Capture(
-        # Imported rows are listed when imported; the original time is kept in the notes and the window check.
-        received_at=imported_at,
-        method=request.method,
-        scheme=request.scheme,
-        host=request.host,
-        path=request.path or "/",
-        query=request.query,
-        headers=list(request.headers),
-        body=request.body,
-        body_size=len(request.body),
-        declared_size=int(declared) if declared and declared.strip().isdigit() else None,
-        remote=request.remote or IMPORT_REMOTE,
-        response_status=exchange.response_status,
-        response_headers=list(exchange.response_headers),
-        response_body=exchange.response_body,
-        source="imported",
-        notes=notes,
-    )
-    classification = classify(capture.method, capture.headers, capture.body, TransportFacts())
-    capture.classification = classification.code
-    capture.notes.extend(classification.notes)
-    capture.event = classification.payload.event
-    capture.entity_type = classification.payload.entity_type
-    if classification.payload.entity_id is not None:
-        capture.entity_id = str(classification.payload.entity_id)
-    moment = datetime.fromtimestamp(request.received_at, UTC) if request.received_at else None
-    report = verify(capture.body, capture.headers, list(salts), now=moment, ignore_timestamp=ignore_timestamp)
-    capture.verdict = report.verdict.value
-    # The report is stored with every salt masked: a salt typed for this check never reaches the disk.
-    capture.report = safe_report(report.to_json(), salts)
-    if report.match is not None:
-        capture.matched_salt_label = report.match.salt.label
-        subscription = str(report.match.salt.subscription_id or "")
-        capture.subscription_id = int(subscription) if subscription.isdigit() else None
-        capture.environment = report.match.salt.environment
-    return capture
-
-
 def import_into_store(
     store: CaptureStore,
     text: str | None,
@@ -176,7 +86,11 @@ def import_into_store(
     if not exchanges:
         raise InterchangeError("No request was found in what was given.")
     imported_at = time.time()
-    captures = [capture_from_import(exchange, salts, ignore_timestamp, imported_at) for exchange in exchanges]
+    note = f"Imported at {datetime.fromtimestamp(imported_at).strftime('%Y-%m-%d %H:%M:%S')}."
+    captures = [
+        capture_from_exchange(exchange, salts, ignore_timestamp=ignore_timestamp, imported_at=imported_at, note=note)
+        for exchange in exchanges
+    ]
     return store.add_many(captures)
 
 
@@ -202,7 +116,7 @@ def export_to_file(
         ids = list(capture_ids)
     exchanges: list[HttpExchange] = []
     for start in range(0, len(ids), EXPORT_CHUNK):
-        exchanges.extend(exchange_of(capture) for capture in store.get_many(ids[start : start + EXPORT_CHUNK]))
+        exchanges.extend(capture_to_exchange(capture) for capture in store.get_many(ids[start : start + EXPORT_CHUNK]))
     document = exchanges_to_har(exchanges, __version__) if fmt == "har" else exchanges_to_json(exchanges)
     text = json.dumps(document, ensure_ascii=False, indent=2)
     temporary = path.with_name(path.name + ".part")
