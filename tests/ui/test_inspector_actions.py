@@ -133,13 +133,18 @@ def test_retention_drops_the_oldest_and_the_list_follows(store: CaptureStore, qt
     assert tab.selected_capture_id() == ids[-1]
 
 
-def test_filter_by_subscription_shows_its_endpoint_path(store: CaptureStore, qtbot) -> None:
-    store.add_many([delivery(1, []), delivery(2, [], path="/elsewhere"), delivery(3, [])])
+def test_filter_by_subscription_shows_exactly_its_captures(store: CaptureStore, qtbot) -> None:
+    # Two subscriptions post to one endpoint: a path filter would show both; the subscription filter shows one.
+    mine = [KnownSalt(SALT, "Sandbox subscription #7", subscription_id=7)]
+    theirs = [KnownSalt(SALT, "Sandbox subscription #8", subscription_id=8)]
+    ids = store.add_many([delivery(1, mine), delivery(2, theirs), delivery(3, mine), delivery(4, mine, path="/x")])
     tab = InspectorTab(store, None)
     qtbot.addWidget(tab)
     tab.filter_by_subscription(7, "http://127.0.0.1:8787/webhooks/benji")
-    assert tab.model.rowCount() == 2
-    assert {tab.model.summary_at(r).path for r in range(2)} == {"/webhooks/benji"}
+    assert sorted(tab.model.capture_id_at(r) for r in range(tab.model.rowCount())) == [ids[0], ids[2], ids[3]]
+    assert "subscription #7" in tab.ui.error_label.text()
+    tab.clear_filter()
+    assert tab.model.rowCount() == 4
 
 
 def test_import_dialog_uses_the_typed_salt_and_never_offers_it_back(qtbot) -> None:

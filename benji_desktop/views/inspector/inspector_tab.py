@@ -10,7 +10,6 @@ from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QKeySequence, QPainter
@@ -130,8 +129,8 @@ class InspectorTab(QWidget):
         self._settings_store = settings_store
         self._runner = action_runner or ActionRunner(parent=self)
         self._runner.busy_changed.connect(self.ui.busy_bar.setVisible)
-        self._replays: dict[int, list[int]] = {}  # parent id -> replays made in this session
         self._selected_id: int | None = None
+        self._subscription_id: int | None = None  # "show captures for subscription #n" (cleared with the filter)
 
         self.model = CaptureTableModel(store, parent=self)
         self.ui.table_view.setModel(self.model)
@@ -307,6 +306,7 @@ class InspectorTab(QWidget):
             event=None if event in ("", ANY_EVENT) else event,
             path=self.ui.path_edit.text().strip() or None,
             since=None if seconds is None else time.time() - float(seconds),
+            subscription_id=self._subscription_id,
         )
 
     def apply_filter(self) -> None:
@@ -323,6 +323,7 @@ class InspectorTab(QWidget):
             self.ui.time_combo,
         ):
             widget.blockSignals(True)
+        self._subscription_id = None
         self.ui.search_edit.clear()
         self.ui.path_edit.clear()
         self.ui.verdict_combo.setCurrentIndex(0)
@@ -338,12 +339,14 @@ class InspectorTab(QWidget):
             widget.blockSignals(False)
         self.apply_filter()
 
-    def filter_by_subscription(self, subscription_id: int, endpoint: str) -> None:
-        """Show what arrived for one subscription: its deliveries go to its endpoint's path."""
+    def filter_by_subscription(self, subscription_id: int, endpoint: str = "") -> None:
+        """Show what arrived for one subscription: the captures whose signature matched its salt (an indexed
+        column, so other subscriptions posting to the same endpoint stay out). Clear removes it."""
         self.clear_filter()
-        self.ui.path_edit.setText(urlsplit(endpoint).path or "/")
+        self._subscription_id = subscription_id
         self.apply_filter()
-        self.ui.error_label.setText(f"Showing captures for subscription #{subscription_id} ({endpoint}).")
+        where = f" ({endpoint})" if endpoint else ""
+        self.ui.error_label.setText(f"Showing captures for subscription #{subscription_id}{where}; Clear shows all.")
 
     def focus_filter(self) -> None:
         self.ui.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -406,8 +409,9 @@ class InspectorTab(QWidget):
 
     def _show_selected(self) -> None:
         capture = self._store.get(self._selected_id) if self._selected_id is not None else None
-        replay_ids = self._replays.get(self._selected_id or -1, [])
-        self.detail.show_capture(capture, replay_ids)
+        # Replays and forwards made from it, in any session (they carry its id as parent_id).
+        child_ids = [child.id for child in self._store.children_of(capture.id)] if capture and capture.id else []
+        self.detail.show_capture(capture, child_ids)
 
     def _after_batch(self, _inserted: int) -> None:
         self._update_count_label()
@@ -506,7 +510,6 @@ class InspectorTab(QWidget):
         new_id = capture_io.capture_id_of(outcome.value)
         answer = capture_io.replay_answer(outcome.value)
         if new_id is not None:
-            self._replays.setdefault(capture_id, []).append(new_id)
             self.model.flush_pending()
             self.ui.error_label.setText(f"Replayed #{capture_id} as #{new_id}: {answer}.")
             if self._selected_id == capture_id:
