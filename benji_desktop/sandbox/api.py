@@ -120,6 +120,10 @@ _UNREADABLE_BODY = (
 
 
 async def json_body(request: web.Request, *, allow_empty: bool = False) -> dict[str, Any]:
+    declared = request.content_length
+    if declared is not None and declared > MAX_BODY_BYTES:
+        # Refuse at once on what the client declared, instead of waiting for bytes we would not keep.
+        raise web.HTTPRequestEntityTooLarge(max_size=MAX_BODY_BYTES, actual_size=declared)
     try:
         raw = await request.read()
     except _UNREADABLE_BODY as error:

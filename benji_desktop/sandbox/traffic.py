@@ -21,6 +21,8 @@ REALISTIC_EVENTS: tuple[tuple[str, EntityType, int], ...] = (
     ("user_partner_connected", EntityType.USER, 2),
 )
 
+MAX_GAP_SECONDS = 24 * 3600.0
+
 Trigger = Callable[[str, int, int | None], Awaitable[Any]]
 
 
@@ -59,6 +61,8 @@ class TrafficSimulator:
                 await self._task
             except asyncio.CancelledError:
                 pass
+            except Exception:
+                log.exception("the traffic simulator had failed")
             self._task = None
 
     async def _run(self) -> None:

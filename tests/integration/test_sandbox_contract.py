@@ -24,6 +24,7 @@ from schemathesis.specs.openapi.checks import (
 from benji_desktop.sandbox import SandboxServer
 from benji_desktop.secretstore import MemorySecretStore
 
+MAX_SUBSCRIPTIONS = 20
 CHECKS = [status_code_conformance, content_type_conformance, response_schema_conformance]
 SPEC_FILE = Path(__file__).resolve().parents[2] / "benji_desktop" / "sandbox" / "openapi.json"
 
@@ -35,7 +36,8 @@ class ThreadedSandbox:
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         self.thread.start()
-        self.server = SandboxServer(data_dir, MemorySecretStore(), time_scale=1000.0, delivery_timeout=1.0)
+        # Real-time retries: fuzzed endpoints fail, and compressed retries of hundreds of them would flood the loop.
+        self.server = SandboxServer(data_dir, MemorySecretStore(), time_scale=1.0, delivery_timeout=1.0)
         self.run(self.server.start())
         self.key = self.server.api_key
 
@@ -51,7 +53,12 @@ class ThreadedSandbox:
         for entry in state.store.list_ip_entries():
             if entry["status"] != "rejected":
                 state.store.review_ip_entry(entry["id"], "rejected")
-        state.apply_settings({"ip_auto_review_seconds": None, "traffic_events_per_minute": 0.0})
+        state.apply_settings({"ip_auto_review_seconds": None, "traffic_events_per_minute": 0.0, "time_scale": 1.0})
+        # Keep fan-out bounded: each fuzzed subscription points at an endpoint that fails slowly.
+        subscriptions = state.store.list_subscriptions()
+        if len(subscriptions) > MAX_SUBSCRIPTIONS:
+            for subscription in subscriptions:
+                state.store.delete_subscription(subscription["id"])
         return self.key
 
     def restore_access(self) -> str:
