@@ -81,6 +81,10 @@ class Case:
     verdict: str | None = None
     half_close: bool = False  # the client shuts its side after sending
 
+    @property
+    def head_only(self) -> bool:
+        return self.name == "HEAD"
+
 
 def case(
     name: str,
@@ -371,7 +375,9 @@ def _split(data: bytes, parts: int, pause: float) -> Chunks:
     return pieces
 
 
-async def exchange(port: int, chunks: Chunks, *, half_close: bool) -> bytes:
+async def exchange(
+    port: int, chunks: Chunks, *, half_close: bool, head_only: bool = False, read_within: float = EXCHANGE_TIMEOUT
+) -> bytes:
     """Send the chunks (pausing where asked), then read the answer until close or the timeout."""
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     answer = b""
@@ -384,13 +390,13 @@ async def exchange(port: int, chunks: Chunks, *, half_close: bool) -> bytes:
                 await writer.drain()
         if half_close and writer.can_write_eof():
             writer.write_eof()
-        async with asyncio.timeout(EXCHANGE_TIMEOUT):
+        async with asyncio.timeout(read_within):
             while True:
                 data = await reader.read(65536)
                 if not data:
                     break
                 answer += data
-                if _complete(answer):
+                if _complete(answer, head_only):
                     break
     except TimeoutError:
         pass
@@ -401,10 +407,12 @@ async def exchange(port: int, chunks: Chunks, *, half_close: bool) -> bytes:
     return answer
 
 
-def _complete(answer: bytes) -> bool:
+def _complete(answer: bytes, head_only: bool) -> bool:
     head, separator, body = answer.partition(b"\r\n\r\n")
     if not separator:
         return False
+    if head_only:  # the answer to HEAD has a Content-Length but no body
+        return True
     for line in head.split(b"\r\n")[1:]:
         name, _, value = line.partition(b":")
         if name.strip().lower() == b"content-length":
@@ -455,7 +463,7 @@ async def test_the_receiver_records_and_classifies(bad: Case, receiver: Receiver
     store = receiver.store
     before = max(store.all_ids(), default=0)
     target = Target("/webhooks/benji")
-    answer = await exchange(receiver.port, bad.build(target), half_close=bad.half_close)
+    answer = await exchange(receiver.port, bad.build(target), half_close=bad.half_close, head_only=bad.head_only)
     status = status_of(answer)
     assert status is None or status < 500, answer[:200]
 
@@ -486,7 +494,7 @@ async def test_the_receiver_records_and_classifies(bad: Case, receiver: Receiver
 @pytest.mark.parametrize("bad", CASES, ids=[c.name for c in CASES])
 async def test_the_sandbox_never_answers_5xx(bad: Case, sandbox: SandboxServer) -> None:
     target = Target("/sandbox/events", auth=(("x-api-key", sandbox.api_key),))
-    answer = await exchange(_port(sandbox.url), bad.build(target), half_close=bad.half_close)
+    answer = await exchange(_port(sandbox.url), bad.build(target), half_close=bad.half_close, head_only=bad.head_only)
     status = status_of(answer)
     assert status is None or status < 500, answer[:300]
     head, _, body = answer.partition(b"\r\n\r\n")
@@ -501,6 +509,14 @@ async def test_the_sandbox_never_answers_5xx(bad: Case, sandbox: SandboxServer) 
 
 def _port(url: str) -> int:
     return int(url.rsplit(":", 1)[1].split("/", 1)[0])
+
+
+async def test_the_sandbox_refuses_a_declared_oversize_body_at_once(sandbox: SandboxServer) -> None:
+    target = Target("/sandbox/events", auth=(("x-api-key", sandbox.api_key),))
+    head = http(target, body=b"", content_length=False, raw_headers=b"Content-Length: 11534336\r\n")
+    answer = await exchange(_port(sandbox.url), [head], half_close=False, read_within=1.5)
+    assert status_of(answer) == 413
+    assert b"payload_too_large" in answer
 
 
 async def test_a_stalled_client_does_not_hold_up_the_others(receiver: Receiver, sandbox: SandboxServer) -> None:
