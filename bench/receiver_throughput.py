@@ -1,7 +1,8 @@
 """Receiver throughput: Benji's receiver (verify + durable store) vs a bare aiohttp "return 200", same run.
 
-Each round starts a fresh server process, runs the load generator (wrk if installed, else a Python aiohttp
-client; its own process) at fixed concurrency, and stops the server. Rounds alternate bare/receiver; the
+Each round starts a fresh server process, runs the load generator at fixed concurrency in its own process
+(wrk, `apt-get install wrk`, for a fixed time; without it a Python aiohttp client for a fixed request count;
+BENJI_BENCH_NO_WRK=1 forces the Python one), and stops the server. Rounds alternate bare/receiver; the
 medians give the ratio. Target (product brief §7): ratio >= 0.8. Last line: `ratio <receiver/bare>`.
 """
 
