@@ -141,7 +141,10 @@ def _run_wrk(url: str, *, concurrency: int, duration: float) -> dict[str, Any]:
     script.write_text(wrk_script(2000))
     seconds = max(1, round(duration))
     args = ["wrk", "-t1", f"-c{concurrency}", f"-d{seconds}s", "-s", str(script), url.rstrip("/") + WEBHOOK_PATH]
-    done = subprocess.run(args, capture_output=True, text=True, timeout=seconds + 60, check=True)
+    try:
+        done = subprocess.run(args, capture_output=True, text=True, timeout=seconds + 60, check=True)
+    finally:
+        script.unlink(missing_ok=True)
     rps = requests = non_2xx = 0.0
     for line in done.stdout.splitlines():
         line = line.strip()
