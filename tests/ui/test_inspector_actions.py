@@ -104,7 +104,7 @@ async def test_export_as_har_and_json_reads_back_byte_exact(store: CaptureStore,
     tab = InspectorTab(store, None)
     qtbot.addWidget(tab)
     tab.ui.path_edit.setText("/webhooks")
-    tab.apply_filter()
+    await tab.apply_filter_async()  # on the loop a filter is read on a worker thread
 
     for fmt in ("har", "json"):
         target = tmp_path / f"out.{fmt}"

@@ -240,6 +240,9 @@ class CaptureTableModel(QAbstractTableModel):
         self._reset_to(snapshot_id, count, None)
 
     def _reset_to(self, snapshot_id: int, count: int, first_page: list[CaptureSummary] | None) -> None:
+        # A listing read on a worker thread can be older than live inserts the list took meanwhile: those
+        # ids are above its snapshot, so they are inserted again (once) right after the reset.
+        already_listed = self._snapshot_id
         self.beginResetModel()
         self._blocks.clear()
         if first_page is not None:
@@ -249,14 +252,18 @@ class CaptureTableModel(QAbstractTableModel):
         # Notifications for captures the new listing already counted are done; newer ones still arrive.
         self._pending = [summary for summary in self._pending if summary.id > snapshot_id]
         self.endResetModel()
+        if already_listed > snapshot_id:
+            self.flush_pending(through=already_listed)
 
     async def set_filter_async(self, flt: CaptureFilter) -> bool:
         """Count and read the first page for `flt` on a worker thread, then show them; the list stays usable
         meanwhile. False when a newer filter (or refresh) came first: a stale listing never replaces it."""
         self._generation += 1
         generation = self._generation
-        loop = asyncio.get_running_loop()
         self._store.interrupt_listing()  # an older filter's scan is no longer wanted
+        if flt == self._filter:
+            return True
+        loop = asyncio.get_running_loop()
         try:
             listing = await loop.run_in_executor(None, self._store.listing, flt, self._block_size)
         except ListingInterrupted:
