@@ -53,9 +53,7 @@ def test_layer_imports_only_what_it_may(layer: str, path: Path) -> None:
     for module in imported_modules(path):
         top = module.split(".")[0]
         if layer != "views":
-            assert top not in QT_MODULES, (
-                f"{path.relative_to(PACKAGE)} imports {module}: Qt belongs in views/"
-            )
+            assert top not in QT_MODULES, f"{path.relative_to(PACKAGE)} imports {module}: Qt belongs in views/"
         if top == "benji_desktop" and "." in module:
             target = module.split(".")[1]
             if target in {"__init__", "__version__"} or target == layer:
