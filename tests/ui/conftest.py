@@ -17,7 +17,5 @@ def _qasync_loop() -> Any:
     return qasync.QEventLoop(app)
 
 
-def pytest_asyncio_loop_factories(
-    config: pytest.Config, item: pytest.Item
-) -> Mapping[str, Callable[[], Any]]:
+def pytest_asyncio_loop_factories(config: pytest.Config, item: pytest.Item) -> Mapping[str, Callable[[], Any]]:
     return {"qasync": _qasync_loop}
