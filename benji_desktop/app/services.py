@@ -135,6 +135,10 @@ class AppSaltSource:
 
 
 EnvironmentListener = Callable[[Environment], None]
+RetentionListener = Callable[[int], None]
+
+# Retention runs at start and then this often, on a worker thread in short transactions.
+RETENTION_INTERVAL_SECONDS = 600.0
 
 
 class AppServices:
@@ -167,6 +171,9 @@ class AppServices:
         self._clients: dict[str, PlatformClient] = {}
         self._sandbox_url = ""
         self._environment_listeners: list[EnvironmentListener] = []
+        self._retention_listeners: list[RetentionListener] = []
+        self._retention_task: asyncio.Task[None] | None = None
+        self.retention_interval_seconds = RETENTION_INTERVAL_SECONDS
         self._started = False
 
     # ----- construction ---------------------------------------------------------------------------------
@@ -249,6 +256,10 @@ class AppServices:
 
     def add_environment_listener(self, listener: EnvironmentListener) -> None:
         self._environment_listeners.append(listener)
+
+    def add_retention_listener(self, listener: RetentionListener) -> None:
+        """`listener(deleted)` runs on the loop after a retention run that dropped captures."""
+        self._retention_listeners.append(listener)
 
     # ----- secrets (every call through the executor: a keychain can block or prompt) -----------------------
 
@@ -421,6 +432,7 @@ class AppServices:
             await self.stop()
             raise
         self._started = True
+        self._retention_task = asyncio.ensure_future(self._keep_retention())
         if self.sandbox is not None:
             await self._sync_sandbox_salts()
 
@@ -446,20 +458,58 @@ class AppServices:
             await self.set_secret(api_key_name(SANDBOX_ID), self.sandbox.api_key)
 
     async def _start_receiver(self) -> None:
+        from benji_desktop.app.receiver_settings import response_rules_from_settings
         from benji_desktop.receiver import Receiver
 
         settings = self.settings
         port = settings.receiver_port if self._receiver_port is None else self._receiver_port
         host = self._receiver_host or settings.receiver_host
-        self.receiver = Receiver(self.captures, self.salt_source, host=host, port=port)
+        rules = response_rules_from_settings(settings)  # the rules saved from the Inspector's dialog
+        self.receiver = Receiver(self.captures, self.salt_source, host=host, port=port, rules=rules)
         await self.receiver.start(fallback_to_free_port=True)
+
+    async def set_response_rules(self, rules: Any) -> None:
+        """Answer by these rules from now on, and after the next start too."""
+        from benji_desktop.app.receiver_settings import save_response_rules
+
+        save_response_rules(self.settings_store, rules)
+        if self.receiver is not None:
+            self.receiver.rules = rules
+
+    async def apply_retention(self) -> int:
+        """Drop captures beyond the retention settings (0 = no limit) on a worker thread; capture goes on."""
+        settings = self.settings
+        max_count = settings.retention_max_captures or None
+        max_age = settings.retention_max_age_days * 86400.0 if settings.retention_max_age_days else None
+        if max_count is None and max_age is None:
+            return 0
+        deleted = await self._in_executor(self.captures.apply_retention, max_count, max_age)
+        if deleted:
+            log.info("retention dropped %d captures", deleted)
+            for listener in list(self._retention_listeners):
+                listener(deleted)
+        return deleted
+
+    async def _keep_retention(self) -> None:
+        while True:
+            try:
+                await self.apply_retention()
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:  # a failed run is retried next time; capture is not affected
+                log.warning("retention failed: %s", type(error).__name__)
+            await asyncio.sleep(self.retention_interval_seconds)
 
     @property
     def receiver_port_note(self) -> str:
         return str(getattr(self.receiver, "port_note", "") or "") if self.receiver is not None else ""
 
     async def stop(self) -> None:
-        """Reverse order of start: receiver, clients, sandbox, then the capture store is closed."""
+        """Reverse order of start: retention, receiver, clients, sandbox, then the capture store is closed."""
+        if self._retention_task is not None:
+            self._retention_task.cancel()
+            await asyncio.gather(self._retention_task, return_exceptions=True)
+            self._retention_task = None
         if self.receiver is not None:
             await _quietly(self.receiver.stop(), "receiver")
             self.receiver = None

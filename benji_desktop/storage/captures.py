@@ -395,40 +395,47 @@ class CaptureStore:
                 connection.execute("ROLLBACK")
                 raise
 
-    def apply_retention(self, max_count: int | None, max_age_seconds: float | None) -> int:
-        """Delete the oldest captures beyond `max_count` and those older than `max_age_seconds`."""
-        deleted = 0
-        with self._write_lock:
-            connection = self._writer
-            connection.execute("BEGIN IMMEDIATE")
-            try:
-                if max_age_seconds is not None:
-                    cutoff = time.time() - max_age_seconds
-                    deleted += self._delete_where(connection, "received_at < ?", [cutoff])
-                if max_count is not None:
-                    total = connection.execute("SELECT COUNT(*) FROM captures").fetchone()[0]
-                    excess = total - max(max_count, 0)
-                    if excess > 0:
-                        deleted += self._delete_where(
-                            connection,
-                            "id IN (SELECT id FROM captures ORDER BY received_at ASC, id ASC LIMIT ?)",
-                            [excess],
-                        )
-                connection.execute("COMMIT")
-            except BaseException:
-                connection.execute("ROLLBACK")
-                raise
-        return deleted
+    def apply_retention(self, max_count: int | None, max_age_seconds: float | None, *, chunk_size: int = 500) -> int:
+        """Delete the oldest captures beyond `max_count` and those older than `max_age_seconds`.
 
-    @staticmethod
-    def _delete_where(connection: sqlite3.Connection, condition: str, params: list[Any]) -> int:
-        ids = [row[0] for row in connection.execute(f"SELECT id FROM captures WHERE {condition}", params)]  # noqa: S608
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
+        The doomed ids are read first, then deleted `chunk_size` at a time, each chunk its own short write
+        transaction: the receiver's commits slip in between, so a big clean-up never holds capture up.
+        """
+        doomed: set[int] = set()
+        with self._read_lock:
+            if max_age_seconds is not None:
+                cutoff = time.time() - max_age_seconds
+                doomed.update(
+                    row[0] for row in self._reader.execute("SELECT id FROM captures WHERE received_at < ?", (cutoff,))
+                )
+            if max_count is not None:
+                excess = _count(self._reader, CaptureFilter()) - max(max_count, 0)
+                if excess > 0:
+                    doomed.update(
+                        row[0]
+                        for row in self._reader.execute(
+                            "SELECT id FROM captures ORDER BY received_at ASC, id ASC LIMIT ?", (excess,)
+                        )
+                    )
+        ids = sorted(doomed)
+        deleted = 0
+        for start in range(0, len(ids), max(chunk_size, 1)):
+            chunk = ids[start : start + max(chunk_size, 1)]
             marks = ", ".join("?" for _ in chunk)
-            connection.execute(f"DELETE FROM captures WHERE id IN ({marks})", chunk)  # noqa: S608
-            connection.execute(f"DELETE FROM capture_search WHERE id IN ({marks})", chunk)  # noqa: S608
-        return len(ids)
+            with self._write_lock:
+                if self._closed:
+                    break
+                connection = self._writer
+                connection.execute("BEGIN IMMEDIATE")
+                try:
+                    cursor = connection.execute(f"DELETE FROM captures WHERE id IN ({marks})", chunk)  # noqa: S608
+                    connection.execute(f"DELETE FROM capture_search WHERE id IN ({marks})", chunk)  # noqa: S608
+                    connection.execute("COMMIT")
+                except BaseException:
+                    connection.execute("ROLLBACK")
+                    raise
+            deleted += max(cursor.rowcount, 0)
+        return deleted
 
     # -- reads --------------------------------------------------------------------------------------
 

@@ -47,6 +47,17 @@ class UrlOverride:
 
 
 @dataclass(frozen=True)
+class ResponseRuleSetting:
+    """One of the receiver's response rules as kept in settings (the receiver's own type lives above storage)."""
+
+    path_prefix: str = "/"
+    status: int = 200
+    body: str | None = None  # None: the receiver's default acknowledgement
+    delay_ms: int = 0
+    headers: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
 class Settings:
     """Every preference the app keeps. Nothing here is a secret; names only, never values."""
 
@@ -58,6 +69,8 @@ class Settings:
     receiver_response_body: str = '{"received":true}'
     receiver_response_content_type: str = "application/json"
     receiver_response_delay_ms: int = 0
+    # Set in the Inspector's "Responses & retention…" dialog; the receiver answers by them from start-up on.
+    receiver_response_rules: tuple[ResponseRuleSetting, ...] = ()
     tolerance_seconds: int = 300
     retention_max_captures: int = 100_000
     retention_max_age_days: int = 30
@@ -183,6 +196,41 @@ def _labels(name: str, value: object) -> tuple[str, ...]:
     return tuple(dict.fromkeys(labels))
 
 
+def _response_rules(name: str, value: object) -> tuple[ResponseRuleSetting, ...]:
+    if isinstance(value, str) or not isinstance(value, list | tuple):
+        raise SettingsError(f"{name} must be a list of rules")
+    if len(value) > 200:
+        raise SettingsError(f"{name} may hold at most 200 rules")
+    rules: list[ResponseRuleSetting] = []
+    for item in value:
+        if isinstance(item, ResponseRuleSetting):
+            item = asdict(item)
+        if not isinstance(item, Mapping) or set(item) - {"path_prefix", "status", "body", "delay_ms", "headers"}:
+            raise SettingsError(f"{name} entries hold path_prefix, status, body, delay_ms and headers only")
+        prefix = _text(f"{name}.path_prefix", item.get("path_prefix", "/"))
+        if not prefix.startswith("/"):
+            raise SettingsError(f"{name}.path_prefix must start with /")
+        body = item.get("body")
+        headers = item.get("headers", ())
+        if isinstance(headers, str) or not isinstance(headers, list | tuple):
+            raise SettingsError(f"{name}.headers must be a list of [name, value] pairs")
+        pairs: list[tuple[str, str]] = []
+        for pair in headers:
+            if isinstance(pair, str) or not isinstance(pair, list | tuple) or len(pair) != 2:
+                raise SettingsError(f"{name}.headers must be a list of [name, value] pairs")
+            pairs.append((_text(f"{name}.headers", pair[0]), _text(f"{name}.headers", pair[1])))
+        rules.append(
+            ResponseRuleSetting(
+                path_prefix=prefix,
+                status=_integer(f"{name}.status", item.get("status", 200), 100, 599),
+                body=None if body is None else _text(f"{name}.body", body),
+                delay_ms=_integer(f"{name}.delay_ms", item.get("delay_ms", 0), 0, 600_000),
+                headers=tuple(pairs),
+            )
+        )
+    return tuple(rules)
+
+
 _VALIDATORS: dict[str, Callable[[str, object], object]] = {
     "current_environment": lambda n, v: _choice(n, v, ENVIRONMENT_IDS),
     "environment_urls": _url_overrides,
@@ -192,6 +240,7 @@ _VALIDATORS: dict[str, Callable[[str, object], object]] = {
     "receiver_response_body": _text,
     "receiver_response_content_type": _text,
     "receiver_response_delay_ms": lambda n, v: _integer(n, v, 0, 600_000),
+    "receiver_response_rules": _response_rules,
     "tolerance_seconds": lambda n, v: _integer(n, v, 0, 7 * 24 * 3600),
     "retention_max_captures": lambda n, v: _integer(n, v, 0, 100_000_000),
     "retention_max_age_days": lambda n, v: _integer(n, v, 0, 36_500),
@@ -274,6 +323,8 @@ def settings_to_json(settings: Settings) -> dict[str, Any]:
                 env: {k: v for k, v in asdict(override).items() if v is not None}
                 for env, override in sorted(value.items())
             }
+        elif f.name == "receiver_response_rules":
+            value = [{**asdict(rule), "headers": [list(pair) for pair in rule.headers]} for rule in value]
         elif isinstance(value, tuple):
             value = list(value)
         document[f.name] = value

@@ -172,7 +172,7 @@ class InspectorTab(QWidget):
         cls, services: AppServices, *, action_runner: ActionRunner | None = None, parent: QWidget | None = None
     ) -> InspectorTab:
         """The composition root's way in: the store, the receiver (once started), every known salt."""
-        return cls(
+        tab = cls(
             services.captures,
             services.receiver,
             salt_provider=lambda: services.salt_source.salts_for("", ""),
@@ -180,6 +180,9 @@ class InspectorTab(QWidget):
             action_runner=action_runner,
             parent=parent,
         )
+        # The periodic retention run drops the oldest captures: recount so the list's end is right.
+        services.add_retention_listener(lambda _deleted: tab.model.refresh())
+        return tab
 
     # ----- set-up -----------------------------------------------------------------------------------
 
@@ -661,6 +664,10 @@ class InspectorTab(QWidget):
             return
         choice = dialog.choice()
         self._receiver.rules = choice.rules
+        if self._settings_store is not None:
+            from benji_desktop.app.receiver_settings import save_response_rules
+
+            save_response_rules(self._settings_store, choice.rules)  # the next start answers the same way
         self.apply_retention(choice.max_count, choice.max_age_days)
 
     def apply_retention(self, max_count: int, max_age_days: int) -> int:
