@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from benji_desktop.domain.environments import DEFAULT_ENVIRONMENTS, SANDBOX_ID, Environment
 from benji_desktop.signature import KnownSalt, SaltRole
-from benji_desktop.storage.captures import CaptureStore
+from benji_desktop.storage.captures import CaptureFilter, CaptureStore
 from benji_desktop.storage.paths import DataLayout
 from benji_desktop.storage.settings import Settings, SettingsStore
 
@@ -53,6 +53,7 @@ T = TypeVar("T")
 # Secret store backends cannot list names, so the subscription salts we hold are indexed under this name.
 SALT_INDEX_NAME = "salt/index"
 LOCAL_RECEIVER_PATH = "/webhooks/benji"
+UNMATCHED_VERDICTS = ("NO_SALT", "INVALID")
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,10 @@ class AppSaltSource:
 
     def forget_manual(self, label: str) -> None:
         self._manual.pop(label, None)
+
+    def manual_salt(self, label: str) -> str | None:
+        """A typed salt's value, for the one masked field that may reveal it on request."""
+        return self._manual.get(label)
 
     def salt_for_subscription(self, environment_id: str, subscription_id: int) -> str | None:
         record = self._subscriptions.get((environment_id, subscription_id))
@@ -364,6 +369,26 @@ class AppServices:
         self.salt_source.put_manual(label, salt)
         labels = tuple(dict.fromkeys((*self.settings.salt_labels, label)))
         self.settings_store.update(salt_labels=labels)
+
+    def unmatched_capture_count(self) -> int:
+        """Captures a newly added salt might explain: no salt matched (NO_SALT) or none verified (INVALID)."""
+        return sum(self.captures.count(CaptureFilter(verdict=verdict)) for verdict in UNMATCHED_VERDICTS)
+
+    async def reverify_unmatched(self) -> int:
+        """Verify the NO_SALT and INVALID captures again with every salt known now; returns how many changed."""
+        ids: list[int] = []
+        for verdict in UNMATCHED_VERDICTS:
+            ids += await self._in_executor(self.captures.ids_after, 0, CaptureFilter(verdict=verdict))
+        if not ids:
+            return 0
+        if self.receiver is not None:
+            return await self.receiver.reverify(sorted(ids))  # also repaints the Inspector's rows
+        from benji_desktop.receiver.verification import reverify_captures
+
+        changed = await self._in_executor(
+            reverify_captures, self.captures, sorted(ids), self.salt_source, float(self.settings.tolerance_seconds)
+        )
+        return len(changed)
 
     async def remove_manual_salt(self, label: str) -> None:
         await self.delete_secret(manual_salt_name(label))

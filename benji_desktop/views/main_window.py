@@ -131,6 +131,8 @@ class MainWindow(QMainWindow):
         combo.activated.connect(lambda index: spawn(self.switch_environment(combo.itemData(index))))
         self.ui.environment_settings_button.clicked.connect(lambda: spawn(self.edit_environment()))
         self.ui.action_environment_settings.triggered.connect(lambda: spawn(self.edit_environment()))
+        self.ui.action_known_salts.triggered.connect(self.open_known_salts)
+        self.ui.action_known_salts.setEnabled(False)  # the salts live in the secret store, open after start
 
     def _build_actions(self) -> None:
         ui = self.ui
@@ -219,6 +221,7 @@ class MainWindow(QMainWindow):
             set_receiver(self.services.receiver)
         if self.services.sandbox is not None:
             self.services.sandbox.add_delivery_listener(self.webhooks_tab.delivery_logged)
+        self.ui.action_known_salts.setEnabled(True)
         self.show_receiver()
         self.show_secrets_backend()
         self.show_environment(self.services.current_environment)
@@ -339,6 +342,12 @@ class MainWindow(QMainWindow):
                 return True
             await asyncio.sleep(0.05)
         return False
+
+    def open_known_salts(self) -> None:
+        """Environment → Known salts…: pick or type the salts signatures are checked with."""
+        from benji_desktop.views.known_salts_dialog import KnownSaltsDialog
+
+        KnownSaltsDialog(self.services, self.presentation, self).exec()
 
     # ----- presentation, help ---------------------------------------------------------------------------
 

@@ -52,6 +52,11 @@ class Ui_InspectorTab(object):
 
         self.receiver_layout.addWidget(self.forward_edit)
 
+        self.salts_button = QPushButton(InspectorTab)
+        self.salts_button.setObjectName(u"salts_button")
+
+        self.receiver_layout.addWidget(self.salts_button)
+
         self.rules_button = QPushButton(InspectorTab)
         self.rules_button.setObjectName(u"rules_button")
 
@@ -215,6 +220,10 @@ class Ui_InspectorTab(object):
         self.receiver_label.setText(QCoreApplication.translate("InspectorTab", u"Receiver: not running", None))
         self.forward_label.setText(QCoreApplication.translate("InspectorTab", u"Forward to:", None))
         self.forward_edit.setPlaceholderText(QCoreApplication.translate("InspectorTab", u"http://127.0.0.1:3000/webhooks (empty = do not forward)", None))
+        self.salts_button.setText(QCoreApplication.translate("InspectorTab", u"Known &salts\u2026", None))
+#if QT_CONFIG(tooltip)
+        self.salts_button.setToolTip(QCoreApplication.translate("InspectorTab", u"Pick or type the salts signatures are checked with", None))
+#endif // QT_CONFIG(tooltip)
         self.rules_button.setText(QCoreApplication.translate("InspectorTab", u"Responses && retention\u2026", None))
 #if QT_CONFIG(tooltip)
         self.rules_button.setToolTip(QCoreApplication.translate("InspectorTab", u"Response rules per path (status, body, delay) and how many captures to keep", None))

@@ -47,6 +47,7 @@ from benji_desktop.views.inspector.capture_table_model import (
 )
 from benji_desktop.views.inspector.detail_pane import CaptureDetailPane
 from benji_desktop.views.inspector.dialogs import ImportDialog, ReplayDialog, ReplayRequest, ResponseRulesDialog
+from benji_desktop.views.presentation import PresentationMode
 from benji_desktop.views.tasks import spawn
 
 if TYPE_CHECKING:
@@ -131,6 +132,8 @@ class InspectorTab(QWidget):
         self._filters_running = 0  # background filter listings under way (the busy bar shows while any are)
         self._runner_busy = False
         self._runner.busy_changed.connect(self._on_runner_busy)
+        self._services: AppServices | None = None  # set by from_services: the Known salts dialog needs it
+        self._presentation = PresentationMode(False, self)
         self._selected_id: int | None = None
         self._subscription_id: int | None = None  # "show captures for subscription #n" (cleared with the filter)
 
@@ -182,6 +185,9 @@ class InspectorTab(QWidget):
         )
         # The periodic retention run drops the oldest captures: recount so the list's end is right.
         services.add_retention_listener(lambda _deleted: tab.model.refresh())
+        tab._services = services
+        tab._presentation.set_enabled(services.settings.presentation_mode)
+        tab.ui.salts_button.setEnabled(True)
         return tab
 
     # ----- set-up -----------------------------------------------------------------------------------
@@ -250,6 +256,8 @@ class InspectorTab(QWidget):
         self.ui.import_button.clicked.connect(self.import_action.trigger)
         self.ui.reverify_button.clicked.connect(self.reverify_action.trigger)
         self.ui.rules_button.clicked.connect(self.edit_receiver_settings)
+        self.ui.salts_button.clicked.connect(self.open_known_salts)
+        self.ui.salts_button.setEnabled(False)  # until the composition root hands over the services
 
     def _on_runner_busy(self, busy: bool) -> None:
         self._runner_busy = busy
@@ -265,6 +273,18 @@ class InspectorTab(QWidget):
     def set_presentation_mode(self, enabled: bool) -> None:
         """For screen sharing: signatures, credentials in headers and the doctor's quoted values are masked."""
         self.detail.set_presentation_mode(enabled)
+        self._presentation.set_enabled(enabled)
+
+    def open_known_salts(self) -> None:
+        """Pick or type the salts signatures are checked with (the same dialog as Environment → Known salts…)."""
+        if self._services is None:
+            return
+        from benji_desktop.views.known_salts_dialog import KnownSaltsDialog
+
+        dialog = KnownSaltsDialog(self._services, self._presentation, self)
+        dialog.exec()
+        if self._selected_id is not None:
+            self._show_selected()  # a re-verification may have changed the selected capture's verdict
 
     # ----- receiver ---------------------------------------------------------------------------------
 
