@@ -10,12 +10,35 @@ from email.utils import parsedate_to_datetime
 _IMF_FIXDATE = re.compile(r"^[A-Za-z]{3}, \d{2} [A-Za-z]{3} \d{4} \d{2}:\d{2}:\d{2} GMT$")
 _RFC850 = re.compile(r"^[A-Za-z]+, \d{2}-[A-Za-z]{3}-\d{2} \d{2}:\d{2}:\d{2} GMT$")
 _ASCTIME = re.compile(r"^[A-Za-z]{3} [A-Za-z]{3} [ \d]\d \d{2}:\d{2}:\d{2} \d{4}$")
+# The form every Benji delivery uses, read without email.utils (ASCII digits only; anything else falls back).
+_STRICT_IMF_FIXDATE = re.compile(
+    r"[A-Za-z]{3}, ([0-9]{2}) ([A-Za-z]{3}) ([0-9]{4}) ([0-9]{2}):([0-9]{2}):([0-9]{2}) GMT"
+)
+_MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_MONTHS = {name: number for number, name in enumerate(_MONTH_NAMES, 1)}
 
 
 @dataclass(frozen=True)
 class ParsedDatetime:
     moment: datetime  # aware, UTC
     form: str  # "IMF-fixdate", "RFC 850", "asctime", "RFC 2822", "ISO-8601", "ISO-8601 without offset"
+
+
+def _strict_imf_fixdate(text: str) -> ParsedDatetime | None:
+    """The usual `Tue, 22 Oct 2024 21:57:02 GMT`, read the way `email.utils` reads it, or None to fall back."""
+    match = _STRICT_IMF_FIXDATE.fullmatch(text)
+    if match is None:
+        return None
+    day, month_name, year, hour, minute, second = match.groups()
+    month = _MONTHS.get(month_name.lower())
+    # email.utils maps two-digit years (and so "0024") into 1969-2068; leave such text to it.
+    if month is None or year < "1000":
+        return None
+    try:
+        moment = datetime(int(year), month, int(day), int(hour), int(minute), int(second), tzinfo=UTC)
+    except ValueError:
+        return None
+    return ParsedDatetime(moment, "IMF-fixdate")
 
 
 def _http_date(text: str) -> ParsedDatetime | None:
@@ -60,7 +83,7 @@ def parse_webhook_datetime_detail(text: str | None) -> ParsedDatetime | None:
     if not text:
         return None
     try:
-        return _http_date(text) or _iso_date(text)
+        return _strict_imf_fixdate(text) or _http_date(text) or _iso_date(text)
     except (ValueError, OverflowError, TypeError):
         # Moments at the edge of datetime's range (year 1 or 9999 with an offset) overflow on conversion.
         return None
