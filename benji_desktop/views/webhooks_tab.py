@@ -77,6 +77,12 @@ class WebhooksTab(SettingsTab):
         self.ui.copy_salt_button.clicked.connect(self.copy_selected_salt)
         view.doubleClicked.connect(lambda _index: spawn(self.edit_selected()))
         view.selectionModel().selectionChanged.connect(self._selection_changed)
+        view.selectionModel().currentChanged.connect(self._selection_changed)  # the fallback when no row is
+        # A reload resets the model, which drops the view's selection without a selectionChanged: keep the
+        # same subscription selected (by id) and the buttons in step with whatever is selected afterwards.
+        self._kept_subscription_id: int | None = None
+        self.proxy.modelAboutToBeReset.connect(self._remember_selection)
+        self.proxy.modelReset.connect(self._restore_selection)
         presentation.changed.connect(self._presentation_changed)
         self._presentation_changed(presentation.enabled)
         self._selection_changed()
@@ -89,6 +95,16 @@ class WebhooksTab(SettingsTab):
     def select_subscription(self, subscription_id: int) -> None:
         row = self.model.row_of(lambda s: s.id == subscription_id)
         self.select_row_where(self.ui.subscriptions_view, self.proxy, row)
+
+    def _remember_selection(self) -> None:
+        subscription = self.selected_subscription()
+        self._kept_subscription_id = subscription.id if subscription is not None else None
+
+    def _restore_selection(self) -> None:
+        kept, self._kept_subscription_id = self._kept_subscription_id, None
+        if kept is not None:
+            self.select_subscription(kept)
+        self._selection_changed()
 
     def _selection_changed(self, *_: object) -> None:
         subscription = self.selected_subscription()
@@ -139,13 +155,9 @@ class WebhooksTab(SettingsTab):
     async def refresh(self) -> None:
         outcome = await self.act(self._list(), "load the webhook subscriptions", self.ui.refresh_button)
         if outcome.ok:
-            # Read the selection after the await: another refresh may have replaced the rows meanwhile.
-            selected = self.selected_subscription()
             subscriptions = outcome.value or []
-            self.model.set_records(subscriptions)
+            self.model.set_records(subscriptions)  # the reset keeps the selected subscription selected
             await self.services.sync_subscriptions(self.environment.id, subscriptions)
-            if selected is not None:
-                self.select_subscription(selected.id)
         elif outcome.not_available:
             self.model.set_records([])
         self._selection_changed()
@@ -261,6 +273,8 @@ class WebhooksTab(SettingsTab):
         outcome = await self.act(
             self._send_test(subscription, locally), "send the test webhook", self.ui.send_test_button
         )
+        # The runner turns the button back on when the work ends; the selection may have changed meanwhile.
+        self._selection_changed()
         if not outcome.ok or outcome.value is None:
             self.ui.test_result_label.setText(outcome.message or "The test was not sent.")
             return None
