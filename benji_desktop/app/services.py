@@ -12,8 +12,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
 from benji_desktop.domain.environments import DEFAULT_ENVIRONMENTS, SANDBOX_ID, Environment
-from benji_desktop.signature import KnownSalt, SaltRole
-from benji_desktop.storage.captures import CaptureFilter, CaptureStore
 from benji_desktop.storage.paths import DataLayout
 from benji_desktop.storage.settings import Settings, SettingsStore
 
@@ -24,6 +22,8 @@ if TYPE_CHECKING:  # the heavy modules (aiohttp, httpx, keyring, cryptography) l
     from benji_desktop.receiver import Receiver
     from benji_desktop.sandbox import SandboxServer
     from benji_desktop.secretstore import SecretStore
+    from benji_desktop.signature import KnownSalt, SaltRole
+    from benji_desktop.storage.captures import CaptureStore
 
 log = logging.getLogger(__name__)
 
@@ -108,6 +108,8 @@ class AppSaltSource:
         return values + list(self._manual.values())
 
     def salts_for(self, host: str, path: str) -> list[KnownSalt]:
+        from benji_desktop.signature import KnownSalt, SaltRole
+
         matching: list[SubscriptionSalt] = []
         others: list[SubscriptionSalt] = []
         for record in self._subscriptions.values():
@@ -128,6 +130,8 @@ class AppSaltSource:
 
     @staticmethod
     def _known(record: SubscriptionSalt, salt: str, role: SaltRole) -> KnownSalt:
+        from benji_desktop.signature import KnownSalt, SaltRole
+
         name = DEFAULT_ENVIRONMENTS[record.environment_id].name if record.environment_id in DEFAULT_ENVIRONMENTS else ""
         suffix = " (previous)" if role is SaltRole.PREVIOUS else ""
         return KnownSalt(
@@ -170,7 +174,7 @@ class AppServices:
         self._sandbox_time_scale = sandbox_time_scale
         self._client_transport = client_transport
         self.salt_source = AppSaltSource()
-        self.captures = CaptureStore(layout.captures_db)
+        self._captures: CaptureStore | None = None
         self.receiver: Receiver | None = None
         self.sandbox: SandboxServer | None = None
         self._clients: dict[str, PlatformClient] = {}
@@ -224,6 +228,15 @@ class AppServices:
         if self._secret_store is None:
             raise RuntimeError("The secret store opens in start(); call it first")
         return self._secret_store
+
+    @property
+    def captures(self) -> CaptureStore:
+        """Opened on first use: the capture store's module and SQLite file wait until after the first paint."""
+        if self._captures is None:
+            from benji_desktop.storage.captures import CaptureStore
+
+            self._captures = CaptureStore(self.layout.captures_db)
+        return self._captures
 
     @property
     def started(self) -> bool:
@@ -372,10 +385,14 @@ class AppServices:
 
     def unmatched_capture_count(self) -> int:
         """Captures a newly added salt might explain: no salt matched (NO_SALT) or none verified (INVALID)."""
+        from benji_desktop.storage.captures import CaptureFilter
+
         return sum(self.captures.count(CaptureFilter(verdict=verdict)) for verdict in UNMATCHED_VERDICTS)
 
     async def reverify_unmatched(self) -> int:
         """Verify the NO_SALT and INVALID captures again with every salt known now; returns how many changed."""
+        from benji_desktop.storage.captures import CaptureFilter
+
         ids: list[int] = []
         for verdict in UNMATCHED_VERDICTS:
             ids += await self._in_executor(self.captures.ids_after, 0, CaptureFilter(verdict=verdict))
@@ -548,7 +565,8 @@ class AppServices:
 
     def close(self) -> None:
         """Releases the capture store's connections; after `stop()`, at process end."""
-        self.captures.close()
+        if self._captures is not None:
+            self._captures.close()
 
 
 async def _quietly(step: Any, what: str) -> None:
