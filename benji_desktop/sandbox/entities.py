@@ -121,6 +121,8 @@ class EntityWorld:
 
     def __init__(self, store: SandboxStore) -> None:
         self._store = store
+        # Its own generator: the global one belongs to whoever embeds the Sandbox (tests, hypothesis).
+        self._rng = random.Random()
 
     def seed(self) -> None:
         """The ids of the documented samples exist from the first start."""
@@ -165,15 +167,15 @@ class EntityWorld:
             existing = self._store.entity_ids(TRANSACTION)
             if entity_id is None:
                 creates = event in {"transaction_created", "transaction_authenticated"} or not existing
-                entity_id = self._store.next_entity_id(TRANSACTION, 5925) if creates else random.choice(existing)
+                entity_id = self._store.next_entity_id(TRANSACTION, 5925) if creates else self._rng.choice(existing)
             transaction = self.ensure_transaction(entity_id)
             if event in {"transaction_status_updated", "reward_transaction_updated"}:
                 transaction["transaction_status"] = (
                     CONFIRMED
                     if transaction["transaction_status"] == PENDING
-                    else (FAILED if random.random() < 0.1 else CONFIRMED)
+                    else (FAILED if self._rng.random() < 0.1 else CONFIRMED)
                 )
                 self._store.put_entity(TRANSACTION, entity_id, transaction)
             return entity_id
         # Campaigns have no documented GET endpoint; any id will do.
-        return entity_id or random.randrange(1, 500)
+        return entity_id or self._rng.randrange(1, 500)
