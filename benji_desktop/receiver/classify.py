@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gzip
 import zlib
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -77,18 +76,36 @@ def classify(
         codes.append("client_disconnected")
         result.notes.append("The client closed the connection before the body was complete.")
 
-    names = Counter(name.lower() for name, _ in headers)
-    repeated = sorted(name for name, count in names.items() if count > 1 and name in SINGLE_HEADERS)
-    if repeated:
+    # One pass over the headers (this runs per request): repeats of single headers, oversized ones, and the
+    # first Content-Type and Content-Encoding.
+    seen: set[str] = set()
+    repeated_names: set[str] = set()
+    large_names: set[str] = set()
+    content_type: str | None = None
+    encoding_value: str | None = None
+    for name, value in headers:
+        key = name.lower()
+        if key in SINGLE_HEADERS:
+            if key in seen:
+                repeated_names.add(key)
+            else:
+                seen.add(key)
+                if key == "content-type":
+                    content_type = value
+                elif key == "content-encoding":
+                    encoding_value = value
+        if len(name) + len(value) > OVERSIZED_HEADER_BYTES:
+            large_names.add(name)
+    if repeated_names:
+        repeated = sorted(repeated_names)
         codes.append("duplicate_headers")
         result.notes.append(f"Header{'s' if len(repeated) > 1 else ''} sent more than once: {', '.join(repeated)}.")
-    large = sorted({name for name, value in headers if len(name) + len(value) > OVERSIZED_HEADER_BYTES})
-    if large:
+    if large_names:
+        large = sorted(large_names)
         codes.append("oversized_headers")
         result.notes.append(f"Header{'s' if len(large) > 1 else ''} over 8 KiB: {', '.join(large)}.")
 
-    content_type = next((value for name, value in headers if name.lower() == "content-type"), None)
-    encoding = next((value.strip().lower() for name, value in headers if name.lower() == "content-encoding"), "")
+    encoding = encoding_value.strip().lower() if encoding_value is not None else ""
     content = body
     if encoding and encoding != "identity" and body:
         decoded = decode_content(body, encoding)

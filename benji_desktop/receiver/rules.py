@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 
 @dataclass(frozen=True)
@@ -21,11 +22,16 @@ class ResponseRule:
         return self.body.replace("{id}", str(capture_id)).encode("utf-8")
 
     def response_headers(self) -> list[tuple[str, str]]:
+        return list(self._response_headers)
+
+    @cached_property
+    def _response_headers(self) -> tuple[tuple[str, str], ...]:
+        # Worked out once per rule: the receiver asks for every request.
         headers = list(self.headers)
         if not any(name.lower() == "content-type" for name, _ in headers):
             content_type = "application/json" if self.body is None else "text/plain; charset=utf-8"
             headers.insert(0, ("Content-Type", content_type))
-        return headers
+        return tuple(headers)
 
 
 def default_body(capture_id: int) -> bytes:

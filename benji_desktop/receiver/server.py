@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import http_exceptions, web
-from multidict import CIMultiDict
 
 from benji_desktop.receiver.classify import TransportFacts, classify
 from benji_desktop.receiver.ledger import DeliveryLedger
@@ -109,16 +108,6 @@ def _decode_header(raw: bytes) -> str:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
         return raw.decode("latin-1")  # reversible: every byte maps to one character
-
-
-def _has_non_utf8(raw_headers: Sequence[tuple[bytes, bytes]]) -> bool:
-    try:
-        for name, value in raw_headers:
-            name.decode("utf-8")
-            value.decode("utf-8")
-    except UnicodeDecodeError:
-        return True
-    return False
 
 
 def _request_line_guess(first_bytes: bytes) -> tuple[str, str]:
@@ -362,8 +351,9 @@ class Receiver:
                 assert pending.capture.id is not None
                 if not pending.future.done():
                     pending.future.set_result(pending.capture.id)
-            for pending in batch:
-                self._notify(summary_of(pending.capture))
+            if self._listeners:
+                for pending in batch:
+                    self._notify(summary_of(pending.capture))
 
     def _write(self, batch: list[_Pending]) -> None:
         rules = {id(pending.capture): pending.rule for pending in batch}
@@ -446,7 +436,13 @@ class Receiver:
 
     async def _handle(self, request: web.BaseRequest) -> web.StreamResponse:
         received_at = time.time()
-        headers = [(_decode_header(name), _decode_header(value)) for name, value in request.raw_headers]
+        raw_headers = request.raw_headers
+        try:
+            headers = [(name.decode("utf-8"), value.decode("utf-8")) for name, value in raw_headers]
+            non_utf8 = False
+        except UnicodeDecodeError:
+            headers = [(_decode_header(name), _decode_header(value)) for name, value in raw_headers]
+            non_utf8 = True
         replay_marker = next((value for name, value in headers if name.lower() == REPLAY_MARKER), None)
         if replay_marker is not None:
             headers = [(name, value) for name, value in headers if name.lower() != REPLAY_MARKER]
@@ -486,7 +482,7 @@ class Receiver:
         capture.notes = list(classification.notes)
         if truncated:
             capture.notes.append("Not verified: the body was not received completely.")
-        if _has_non_utf8(request.raw_headers):
+        if non_utf8:
             capture.notes.append("A header holds bytes that are not UTF-8; it is shown as Latin-1.")
         payload = classification.payload
         capture.event = payload.event
@@ -532,10 +528,9 @@ class Receiver:
                 waiter.set_result(capture_id)
         if rule is not None and rule.delay_seconds > 0:
             await asyncio.sleep(rule.delay_seconds)
+        # StreamResponse copies the headers into its own CIMultiDict: hand it the list as is.
         response = web.Response(
-            status=capture.response_status or 200,
-            body=capture.response_body,
-            headers=CIMultiDict(capture.response_headers),
+            status=capture.response_status or 200, body=capture.response_body, headers=capture.response_headers
         )
         if rule is None:
             response.force_close()
