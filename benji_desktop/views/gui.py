@@ -84,8 +84,10 @@ async def run_window(services: AppServices, *, show: bool = True) -> int:
         hook.parent = window
     if show:
         window.show()
-        await asyncio.sleep(0.01)  # one turn of the loop: the window paints before the heavy imports below
-    window.install_inspector()
+        await asyncio.sleep(0.01)  # one turn of the loop: the shell paints before any tab is built
+    window.build_current_tab()
+    if show:
+        await asyncio.sleep(0)  # the first tab paints before the services' heavy imports (aiohttp, keyring)
     loop = asyncio.get_running_loop()
     handled: list[signal.Signals] = []
     for number in (signal.SIGTERM, signal.SIGINT):

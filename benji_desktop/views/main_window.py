@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import platform
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
 
 from PySide6.QtCore import QByteArray, Qt
@@ -14,20 +13,22 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QToolButton, QWidget
 
 from benji_desktop import __version__
-from benji_desktop.app.services import AppServices
 from benji_desktop.domain.environments import Environment
 from benji_desktop.views import prompts
 from benji_desktop.views.actions import ActionRunner
-from benji_desktop.views.api_keys_tab import ApiKeysTab
 from benji_desktop.views.clipboard import copy_text
-from benji_desktop.views.environment_dialog import EnvironmentDialog
 from benji_desktop.views.generated.ui_main_window import Ui_MainWindow
-from benji_desktop.views.integrations_tab import IntegrationsTab
-from benji_desktop.views.ip_whitelist_tab import IpWhitelistTab
 from benji_desktop.views.presentation import PresentationMode
-from benji_desktop.views.settings_tab import SettingsTab
 from benji_desktop.views.tasks import spawn
-from benji_desktop.views.webhooks_tab import WebhooksTab
+
+if TYPE_CHECKING:  # the tabs are imported when each is first built, after the window's first paint
+    from benji_desktop.app.services import AppServices
+    from benji_desktop.views.api_keys_tab import ApiKeysTab
+    from benji_desktop.views.environment_dialog import EnvironmentDialog
+    from benji_desktop.views.integrations_tab import IntegrationsTab
+    from benji_desktop.views.ip_whitelist_tab import IpWhitelistTab
+    from benji_desktop.views.settings_tab import SettingsTab
+    from benji_desktop.views.webhooks_tab import WebhooksTab
 
 SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("Ctrl+N", "Add (key, webhook, IP address; Connect on Integrations)"),
@@ -45,6 +46,17 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
 
 INSPECTOR_TITLE = "Inspector"
 
+# (attribute, tab title) in tab order; each tab's contents are built when it is first shown, or one per loop
+# turn once the window has painted (`build_remaining_tabs`), never all before the first paint.
+TABS: tuple[tuple[str, str], ...] = (
+    ("api_keys_tab", "API Tokens"),
+    ("webhooks_tab", "Webhooks"),
+    ("ip_whitelist_tab", "IP Whitelist"),
+    ("integrations_tab", "Integrations"),
+    ("inspector_tab", INSPECTOR_TITLE),
+)
+SETTINGS_TAB_ATTRIBUTES = tuple(attribute for attribute, _title in TABS if attribute != "inspector_tab")
+
 
 def environment_where(environment: Environment) -> str:
     if environment.is_embedded:
@@ -59,7 +71,7 @@ def banner_text(environment: Environment) -> str:
 
 
 class MainWindow(QMainWindow):
-    """Built before the services start (so it shows fast); `services_started()` completes it."""
+    """A light shell shown before the services start (so it paints fast); tabs fill in after; `services_started()`."""
 
     def __init__(
         self,
@@ -77,32 +89,25 @@ class MainWindow(QMainWindow):
         settings = services.settings
         self.presentation = PresentationMode(settings.presentation_mode, self)
 
-        self.api_keys_tab = ApiKeysTab(services, self.runner, self.presentation)
-        self.webhooks_tab = WebhooksTab(services, self.runner, self.presentation)
-        self.ip_whitelist_tab = IpWhitelistTab(services, self.runner, self.presentation)
-        self.integrations_tab = IntegrationsTab(services, self.runner, self.presentation)
-        self.settings_tabs: list[SettingsTab] = [
-            self.api_keys_tab,
-            self.webhooks_tab,
-            self.ip_whitelist_tab,
-            self.integrations_tab,
-        ]
-        for tab in self.settings_tabs:
-            self.ui.tab_widget.addTab(tab, tab.title)
-        # The Inspector pulls in the receiver (aiohttp): it is built after the window is first shown.
+        # The Inspector pulls in the receiver (aiohttp), the other tabs their forms and dialogs: each tab is a
+        # "Loading…" placeholder until it is built (`built_tab`), so the first paint shows the banner and tab bar.
         self._inspector_factory = inspector_factory or _default_inspector
-        self.inspector_tab: QWidget = QLabel("Loading the Inspector…")
-        self.inspector_tab.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self._inspector_installed = False
-        self.ui.tab_widget.addTab(self.inspector_tab, INSPECTOR_TITLE)
+        self._built: dict[str, QWidget] = {}
+        self._placeholders: dict[str, QLabel] = {}
+        for attribute, title in TABS:
+            placeholder = QLabel("Loading the Inspector…" if attribute == "inspector_tab" else "Loading…")
+            placeholder.setObjectName("tab_loading_label")
+            placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            self._placeholders[attribute] = placeholder
+            self.ui.tab_widget.addTab(placeholder, title)
         self._loaded: dict[int, str] = {}  # tab -> environment id it last loaded
+        self._closing = False
 
         self._build_status_bar()
         self._build_environment_switcher()
         self._build_actions()
-        self.webhooks_tab.local_capture_received.connect(lambda capture_id: spawn(self.show_capture(capture_id)))
+        self._restore_state()  # before listening: the remembered tab is built after the first paint, not here
         self.ui.tab_widget.currentChanged.connect(self._tab_changed)
-        self._restore_state()
         self.show_environment(services.current_environment)
 
     # ----- building --------------------------------------------------------------------------------------
@@ -191,41 +196,119 @@ class MainWindow(QMainWindow):
             self.ui.tab_widget.setCurrentIndex(titles.index(settings.last_tab))
         self._update_action_state()
 
-    # ----- services ------------------------------------------------------------------------------------
+    # ----- tabs built on demand ---------------------------------------------------------------------------
 
-    def install_inspector(self) -> QWidget:
-        """Replace the placeholder by the real Inspector (once); keeps the tab's place and the current tab."""
-        if self._inspector_installed:
-            return self.inspector_tab
-        self._inspector_installed = True
+    @property
+    def api_keys_tab(self) -> ApiKeysTab:
+        return cast("ApiKeysTab", self.built_tab("api_keys_tab"))
+
+    @property
+    def webhooks_tab(self) -> WebhooksTab:
+        return cast("WebhooksTab", self.built_tab("webhooks_tab"))
+
+    @property
+    def ip_whitelist_tab(self) -> IpWhitelistTab:
+        return cast("IpWhitelistTab", self.built_tab("ip_whitelist_tab"))
+
+    @property
+    def integrations_tab(self) -> IntegrationsTab:
+        return cast("IntegrationsTab", self.built_tab("integrations_tab"))
+
+    @property
+    def inspector_tab(self) -> QWidget:
+        return self.built_tab("inspector_tab")
+
+    @property
+    def settings_tabs(self) -> list[SettingsTab]:
+        return [cast("SettingsTab", self.built_tab(attribute)) for attribute in SETTINGS_TAB_ATTRIBUTES]
+
+    def _built_settings_tabs(self) -> list[SettingsTab]:
+        return [cast("SettingsTab", self._built[a]) for a in SETTINGS_TAB_ATTRIBUTES if a in self._built]
+
+    def _new_tab(self, attribute: str) -> QWidget:
+        if attribute == "inspector_tab":
+            return self._inspector_factory(self.services, self.runner)
+        if attribute == "api_keys_tab":
+            from benji_desktop.views.api_keys_tab import ApiKeysTab as tab_class
+        elif attribute == "webhooks_tab":
+            from benji_desktop.views.webhooks_tab import WebhooksTab as tab_class  # type: ignore[assignment]
+        elif attribute == "ip_whitelist_tab":
+            from benji_desktop.views.ip_whitelist_tab import IpWhitelistTab as tab_class  # type: ignore[assignment]
+        else:
+            from benji_desktop.views.integrations_tab import IntegrationsTab as tab_class  # type: ignore[assignment]
+        return tab_class(self.services, self.runner, self.presentation)
+
+    def built_tab(self, attribute: str) -> QWidget:
+        """The tab's real widget, built now (in place of its "Loading…" placeholder) if it was not yet."""
+        built = self._built.get(attribute)
+        if built is not None:
+            return built
+        tab = self._new_tab(attribute)
+        self._built[attribute] = tab
+        placeholder = self._placeholders.pop(attribute)
         tabs = self.ui.tab_widget
-        index = tabs.indexOf(self.inspector_tab)
+        index = tabs.indexOf(placeholder)
         was_current = tabs.currentIndex() == index
-        inspector = self._inspector_factory(self.services, self.runner)
-        placeholder, self.inspector_tab = self.inspector_tab, inspector
         tabs.blockSignals(True)
         tabs.removeTab(index)
-        tabs.insertTab(index, inspector, INSPECTOR_TITLE)
+        tabs.insertTab(index, tab, dict(TABS)[attribute])
         if was_current:
             tabs.setCurrentIndex(index)
         tabs.blockSignals(False)
         placeholder.deleteLater()
+        self._connect_tab(attribute, tab)
         self._update_action_state()
-        return inspector
+        return tab
+
+    def _connect_tab(self, attribute: str, tab: Any) -> None:
+        if attribute == "webhooks_tab":
+            tab.local_capture_received.connect(lambda capture_id: spawn(self.show_capture(capture_id)))
+        if self.services.started:
+            self._connect_started(attribute, tab)
+
+    def build_current_tab(self) -> QWidget:
+        """The tab the user sees first (the one remembered), right after the first paint."""
+        return self.built_tab(self._attribute_at(self.ui.tab_widget.currentIndex()))
+
+    async def build_remaining_tabs(self) -> None:
+        """Each tab not built yet, one per loop turn, so input and painting go on in between."""
+        for attribute, _title in TABS:
+            await asyncio.sleep(0)
+            if self._closing:
+                return
+            self.built_tab(attribute)
+
+    def _attribute_at(self, index: int) -> str:
+        widget = self.ui.tab_widget.widget(index)
+        for attribute, tab in (*self._built.items(), *self._placeholders.items()):
+            if tab is widget:
+                return attribute
+        return TABS[max(index, 0)][0]
+
+    def install_inspector(self) -> QWidget:
+        """The real Inspector in place of its placeholder (once); keeps the tab's place and the current tab."""
+        return self.built_tab("inspector_tab")
+
+    # ----- services ------------------------------------------------------------------------------------
 
     def services_started(self) -> None:
         """The receiver and sandbox are up: show the receiver URL, the secrets warning, and load the tab."""
-        self.install_inspector()
-        set_receiver = getattr(self.inspector_tab, "set_receiver", None)
-        if callable(set_receiver):
-            set_receiver(self.services.receiver)
-        if self.services.sandbox is not None:
-            self.services.sandbox.add_delivery_listener(self.webhooks_tab.delivery_logged)
+        for attribute, tab in list(self._built.items()):
+            self._connect_started(attribute, tab)
         self.ui.action_known_salts.setEnabled(True)
         self.show_receiver()
         self.show_secrets_backend()
         self.show_environment(self.services.current_environment)
         spawn(self.refresh_current())
+        spawn(self.build_remaining_tabs())
+
+    def _connect_started(self, attribute: str, tab: Any) -> None:
+        if attribute == "webhooks_tab" and self.services.sandbox is not None:
+            self.services.sandbox.add_delivery_listener(tab.delivery_logged)
+        elif attribute == "inspector_tab":
+            set_receiver = getattr(tab, "set_receiver", None)
+            if callable(set_receiver):
+                set_receiver(self.services.receiver)
 
     def show_receiver(self) -> None:
         url = self.services.local_receiver_endpoint
@@ -273,12 +356,14 @@ class MainWindow(QMainWindow):
             return
         environment = await self.services.switch_environment(environment_id)
         self._loaded.clear()
-        for tab in self.settings_tabs:
+        for tab in self._built_settings_tabs():  # a tab built later starts in the current environment
             tab.environment_changed(environment)
         self.show_environment(environment)
         await self.refresh_current()
 
     async def edit_environment(self) -> EnvironmentDialog | None:
+        from benji_desktop.views.environment_dialog import EnvironmentDialog
+
         environment = self.services.current_environment
         dialog = EnvironmentDialog(self.services, self.runner, environment, self.presentation, self)
         await dialog.load()
@@ -294,13 +379,16 @@ class MainWindow(QMainWindow):
     # ----- tabs ----------------------------------------------------------------------------------------
 
     def _tab_changed(self, index: int) -> None:
+        self.built_tab(self._attribute_at(index))  # the user asked for it: build it now, not on a later turn
         self._update_action_state()
         if self.services.started and self._loaded.get(index) != self.services.current_environment.id:
             spawn(self.refresh_current())
 
     async def refresh_current(self) -> None:
+        from benji_desktop.views.settings_tab import SettingsTab
+
         index = self.ui.tab_widget.currentIndex()
-        tab = self.ui.tab_widget.currentWidget()
+        tab = self.built_tab(self._attribute_at(index))
         if isinstance(tab, SettingsTab):
             environment = self.services.current_environment
             missing = self.setup_missing(environment, bool(await self.services.api_key(environment.id)))
@@ -355,7 +443,7 @@ class MainWindow(QMainWindow):
         self.presentation.set_enabled(enabled)
         if self.ui.action_presentation_mode.isChecked() != enabled:
             self.ui.action_presentation_mode.setChecked(enabled)
-        set_inspector = getattr(self.inspector_tab, "set_presentation_mode", None)
+        set_inspector = getattr(self._built.get("inspector_tab"), "set_presentation_mode", None)
         if callable(set_inspector):
             set_inspector(enabled)
         self.services.settings_store.update(presentation_mode=enabled)
@@ -373,6 +461,8 @@ class MainWindow(QMainWindow):
         box.setTextFormat(Qt.TextFormat.RichText)
 
     def about_text(self) -> str:
+        import platform
+
         from PySide6 import __version__ as pyside_version
         from PySide6.QtCore import qVersion
 
@@ -409,6 +499,7 @@ class MainWindow(QMainWindow):
             current = self.ui.tab_widget.tabText(self.ui.tab_widget.currentIndex())
             self.services.settings_store.update(window_geometry=geometry, last_tab=current)
         finally:
+            self._closing = True
             self.closed.set()
             super().closeEvent(event)
 
