@@ -25,3 +25,18 @@ def test_every_generated_file_says_it_is_generated() -> None:
     assert files
     for path in files:
         assert path.read_text(encoding="utf-8").startswith("# GENERATED"), path
+
+
+def test_freshness_does_not_depend_on_file_times() -> None:
+    """A fresh clone gives every source a new modification time; the check must still pass (it once failed)."""
+    import os
+
+    sources = [*(ROOT / "resources").rglob("*.qss"), *(ROOT / "resources").rglob("*.svg"), *(ROOT / "ui").glob("*.ui")]
+    saved = {path: path.stat() for path in sources}
+    try:
+        for path in sources:
+            os.utime(path, (1_000_000_000, 1_000_000_000))
+        test_generated_files_are_up_to_date()
+    finally:
+        for path, stat in saved.items():
+            os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
