@@ -25,7 +25,12 @@ def add_parser(subparsers: Any) -> None:
         default=argparse.SUPPRESS,
         help="where the capture store lives",
     )
-    parser.add_argument("--format", choices=("json", "har"), default="json", help="json (byte-exact) or har")
+    parser.add_argument(
+        "--format",
+        choices=("json", "har", "bundle"),
+        default="json",
+        help="json (byte-exact), har, or bundle: a support zip with reports, version and settings, secrets masked",
+    )
     parser.add_argument("--out", metavar="FILE", help="write here instead of standard output")
     parser.add_argument("--ids", type=int, nargs="+", metavar="ID", help="only these capture ids (default: all)")
 
@@ -50,6 +55,8 @@ def run(args: argparse.Namespace) -> int:
     if missing:
         print(f"benji-desktop export: no capture with id {', '.join(map(str, missing))}", file=sys.stderr)
         return EXIT_NOT_FOUND
+    if args.format == "bundle":
+        return _write_bundle(args, layout, captures)
     exchanges = [capture_to_exchange(capture) for capture in captures]
     document = exchanges_to_har(exchanges, __version__) if args.format == "har" else exchanges_to_json(exchanges)
     text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
@@ -59,4 +66,21 @@ def run(args: argparse.Namespace) -> int:
         print(f"Wrote {len(exchanges)} capture(s) to {args.out}", file=sys.stderr)
     else:
         sys.stdout.write(text)
+    return EXIT_OK
+
+
+def _write_bundle(args: argparse.Namespace, layout: Any, captures: list[Any]) -> int:
+    from pathlib import Path
+
+    from benji_desktop import __version__
+    from benji_desktop.receiver.bundle import write_bundle
+    from benji_desktop.storage.settings import SettingsStore, settings_to_json
+
+    if not args.out:
+        print("benji-desktop export: error: --format bundle writes a zip; give --out FILE.zip", file=sys.stderr)
+        return EXIT_USAGE
+    settings_store = SettingsStore(layout.settings_file)
+    settings_store.load()
+    write_bundle(captures, settings_to_json(settings_store.settings), __version__, Path(args.out))
+    print(f"Wrote a support bundle with {len(captures)} capture(s) to {args.out}", file=sys.stderr)
     return EXIT_OK

@@ -14,8 +14,9 @@ EXIT_USAGE = 2
 def add_parser(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "import",
-        help="import captured requests (raw HTTP, curl, HAR, JSON) into the Inspector's store and verify them",
-        description="Parse each FILE (raw HTTP request, curl command, HAR 1.2 or a Benji Desktop JSON export), "
+        help="import captured requests (raw HTTP, curl, HAR, JSON, support bundle) into the store and verify them",
+        description="Parse each FILE (raw HTTP request, curl command, HAR 1.2, a Benji Desktop JSON export or "
+        "support bundle zip — a bundle keeps the sender's verdicts unless --salt is given), "
         "store every request as an imported capture, verify it with the salts given and print one line per "
         "capture: id, verdict, request and cause. Exit status: 0 when every capture is VALID, 1 otherwise, "
         "2 when a file cannot be read or parsed (nothing from that file is stored).",
@@ -37,6 +38,7 @@ def run(args: argparse.Namespace) -> int:
 
     from benji_desktop.cli.cmd_verify import read_input
     from benji_desktop.interchange import InterchangeError, detect_and_parse
+    from benji_desktop.receiver.bundle import SupportBundle, import_bundle, is_bundle, read_bundle
     from benji_desktop.receiver.exchange import capture_from_exchange
     from benji_desktop.signature import KnownSalt
     from benji_desktop.storage.captures import CaptureStore
@@ -47,7 +49,9 @@ def run(args: argparse.Namespace) -> int:
     for name in args.files:
         # Every file is read and parsed before anything is stored, so a bad file leaves the store untouched.
         try:
-            exchanges = detect_and_parse(read_input(name))
+            data = read_input(name)
+            # A support bundle keeps the sender's verdicts; with --salt it is verified again here.
+            exchanges: Any = read_bundle(data) if is_bundle(data) else detect_and_parse(data)
         except OSError as error:
             print(f"benji-desktop import: error: cannot read {name}: {error.strerror}", file=sys.stderr)
             return EXIT_USAGE
@@ -62,18 +66,22 @@ def run(args: argparse.Namespace) -> int:
     store = CaptureStore(layout.captures_db)
     try:
         for name, exchanges in parsed:
-            captures = [
-                capture_from_exchange(
-                    exchange,
-                    salts,
-                    tolerance_seconds=args.tolerance,
-                    ignore_timestamp=args.ignore_timestamp,
-                    imported_at=imported_at,
-                    note=f"Imported from a {exchange.meta.get('source_format', 'file')} by the command line.",
-                )
-                for exchange in exchanges
-            ]
-            ids = store.add_many(captures)
+            if isinstance(exchanges, SupportBundle):
+                ids = import_bundle(store, exchanges, salts, tolerance_seconds=args.tolerance)
+                captures = store.get_many(ids)
+            else:
+                captures = [
+                    capture_from_exchange(
+                        exchange,
+                        salts,
+                        tolerance_seconds=args.tolerance,
+                        ignore_timestamp=args.ignore_timestamp,
+                        imported_at=imported_at,
+                        note=f"Imported from a {exchange.meta.get('source_format', 'file')} by the command line.",
+                    )
+                    for exchange in exchanges
+                ]
+                ids = store.add_many(captures)
             for capture_id, capture in zip(ids, captures, strict=True):
                 results.append(
                     {
