@@ -72,6 +72,7 @@ class KnownSaltsDialog(QDialog):
         # The value goes into the masked field only; it is never put in the list, a tooltip or a label.
         self.ui.value_field.reveal_button.setChecked(False)
         self.ui.value_field.setText(self._services.salt_source.manual_salt(label) or "" if label else "")
+        self.ui.value_field.line_edit.setCursorPosition(0)
         self._update_buttons()
 
     def _update_buttons(self) -> None:
