@@ -35,6 +35,7 @@ def add_parser(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     import json
     import time
+    from pathlib import Path
 
     from benji_desktop.cli.cmd_verify import read_input
     from benji_desktop.interchange import InterchangeError, detect_and_parse
@@ -51,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
         try:
             data = read_input(name)
             # A support bundle keeps the sender's verdicts; with --salt it is verified again here.
-            exchanges: Any = read_bundle(data) if is_bundle(data) else detect_and_parse(data)
+            exchanges: Any = read_bundle(data, Path(name).name) if is_bundle(data) else detect_and_parse(data)
         except OSError as error:
             print(f"benji-desktop import: error: cannot read {name}: {error.strerror}", file=sys.stderr)
             return EXIT_USAGE

@@ -287,12 +287,13 @@ def capture_from_bundle(exchange: HttpExchange, note: str) -> Capture:
     )
 
 
-def read_bundle(path: Path | bytes) -> SupportBundle:
-    """Read a bundle written by `write_bundle`; raises InterchangeError (one sentence) when it is not one."""
+def read_bundle(path: Path | bytes, name: str | None = None) -> SupportBundle:
+    """Read a bundle written by `write_bundle` (a file, or its bytes and file `name`); raises InterchangeError
+    (one sentence) when it is not one."""
     import io
 
     source: Any = io.BytesIO(path) if isinstance(path, bytes) else Path(path)
-    name = "support bundle" if isinstance(path, bytes) else Path(path).name
+    name = name or ("support bundle" if isinstance(path, bytes) else Path(path).name)
     try:
         with zipfile.ZipFile(source) as archive:
             manifest = _member_json(archive, MANIFEST)

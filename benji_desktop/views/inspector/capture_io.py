@@ -19,6 +19,7 @@ from benji_desktop.interchange import (
     exchanges_to_json,
     to_curl,
 )
+from benji_desktop.receiver.bundle import import_bundle, is_bundle, read_bundle
 from benji_desktop.receiver.exchange import capture_from_exchange, capture_to_exchange, capture_to_request
 from benji_desktop.receiver.salts import StaticSaltSource
 from benji_desktop.receiver.verification import reverify_captures
@@ -82,6 +83,12 @@ def import_into_store(
         data = text.encode("utf-8")
     else:
         return []
+    if is_bundle(data):
+        # A support bundle keeps the sender's verdicts; a salt typed in the Import dialog verifies them here.
+        from benji_desktop.views.inspector.dialogs import TYPED_SALT_LABEL
+
+        bundle = read_bundle(data, file_path.name if file_path is not None else None)
+        return import_bundle(store, bundle, [salt for salt in salts if salt.label == TYPED_SALT_LABEL])
     exchanges = detect_and_parse(data)
     if not exchanges:
         raise InterchangeError("No request was found in what was given.")

@@ -151,7 +151,7 @@ class ImportDialog(QDialog):
             self,
             "Import captures",
             "",
-            "HAR or JSON (*.har *.json);;Raw HTTP or cURL (*.txt *.http *.sh);;All files (*)",
+            "HAR or JSON (*.har *.json);;Raw HTTP or cURL (*.txt *.http *.sh);;Support bundle (*.zip);;All files (*)",
         )
         if name:
             self.set_file(Path(name))

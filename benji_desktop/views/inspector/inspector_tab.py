@@ -30,7 +30,7 @@ from benji_desktop.storage.captures import Capture, CaptureFilter, CaptureStore
 from benji_desktop.views.actions import ActionRunner
 from benji_desktop.views.clipboard import copy_text
 from benji_desktop.views.generated.ui_inspector_tab import Ui_InspectorTab
-from benji_desktop.views.inspector import capture_io
+from benji_desktop.views.inspector import capture_io, support_bundle
 from benji_desktop.views.inspector.capture_table_model import (
     COLUMN_ENTITY,
     COLUMN_EVENT,
@@ -230,6 +230,11 @@ class InspectorTab(QWidget):
             ("All shown as JSON…", False, "json"),
         ):
             export_menu.addAction(text, partial(self._start_export, selected_only, fmt))
+        # Support bundle (views/inspector/support_bundle.py): the selected captures, or all shown if none is.
+        export_menu.addSeparator()
+        self.support_bundle_action = export_menu.addAction(
+            "Support bundle…", lambda: self._start(support_bundle.support_bundle_dialog(self))
+        )
         self.ui.export_button.setMenu(export_menu)
 
     def _create_actions(self) -> None:
