@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # the heavy modules (aiohttp, httpx, keyring, cryptography) l
 
     from benji_desktop.client import PlatformClient
     from benji_desktop.receiver import Receiver
+    from benji_desktop.receiver.tls import SelfSignedCert
     from benji_desktop.sandbox import SandboxServer
     from benji_desktop.secretstore import SecretStore
     from benji_desktop.signature import KnownSalt, SaltRole
@@ -181,6 +182,7 @@ class AppServices:
         self._sandbox_url = ""
         self._environment_listeners: list[EnvironmentListener] = []
         self._retention_listeners: list[RetentionListener] = []
+        self._receiver_listeners: list[Callable[[str], None]] = []
         self._retention_task: asyncio.Task[None] | None = None
         self.retention_interval_seconds = RETENTION_INTERVAL_SECONDS
         self._started = False
@@ -507,8 +509,49 @@ class AppServices:
         port = settings.receiver_port if self._receiver_port is None else self._receiver_port
         host = self._receiver_host or settings.receiver_host
         rules = response_rules_from_settings(settings)  # the rules saved from the Inspector's dialog
-        self.receiver = Receiver(self.captures, self.salt_source, host=host, port=port, rules=rules)
+        tls = await self._receiver_certificate() if settings.receiver_https else None
+        self.receiver = Receiver(self.captures, self.salt_source, host=host, port=port, rules=rules, tls=tls)
         await self.receiver.start(fallback_to_free_port=True)
+
+    # ----- HTTPS for the receiver ----------------------------------------------------------------------
+
+    async def _receiver_certificate(self) -> SelfSignedCert:
+        """The self-signed localhost certificate in the data directory (made on first use, off the loop)."""
+        from benji_desktop.receiver.tls import ensure_self_signed_cert
+
+        return await self._in_executor(ensure_self_signed_cert, self.layout.tls_dir)
+
+    @property
+    def receiver_tls(self) -> SelfSignedCert | None:
+        """The certificate the receiver serves now; None while it serves plain HTTP (or is not running)."""
+        return self.receiver.tls if self.receiver is not None else None
+
+    @property
+    def receiver_tls_fingerprint(self) -> str:
+        """SHA-256 of the served certificate as "AB:CD:…", for the user to compare; empty without HTTPS."""
+        tls = self.receiver_tls
+        return tls.fingerprint_sha256 if tls is not None else ""
+
+    async def set_receiver_https(self, enabled: bool) -> str:
+        """Serve HTTPS (self-signed) or plain HTTP from now on and after the next start; the receiver restarts on
+        the port it has (another one, noted, if that is taken meanwhile). Returns the receiver URL."""
+        self.settings_store.update(receiver_https=enabled)
+        receiver = self.receiver
+        if receiver is None or (receiver.tls is not None) == enabled:
+            return self.receiver_url
+        tls = await self._receiver_certificate() if enabled else None
+        # The same Receiver object restarts, so its listeners (the Inspector's list), rules and forward stay.
+        await receiver.stop()
+        receiver.tls = tls
+        receiver.requested_port = receiver.port
+        await receiver.start(fallback_to_free_port=True)
+        for listener in list(self._receiver_listeners):
+            listener(receiver.url)
+        return receiver.url
+
+    def add_receiver_listener(self, listener: Callable[[str], None]) -> None:
+        """`listener(url)` runs after the receiver restarted with another scheme (the URL changed)."""
+        self._receiver_listeners.append(listener)
 
     async def set_response_rules(self, rules: Any) -> None:
         """Answer by these rules from now on, and after the next start too."""

@@ -71,6 +71,8 @@ class Settings:
     receiver_response_delay_ms: int = 0
     # Set in the Inspector's "Responses & retention…" dialog; the receiver answers by them from start-up on.
     receiver_response_rules: tuple[ResponseRuleSetting, ...] = ()
+    # Serve HTTPS with the self-signed localhost certificate kept in the data directory (View menu toggle).
+    receiver_https: bool = False
     tolerance_seconds: int = 300
     retention_max_captures: int = 100_000
     retention_max_age_days: int = 30
@@ -241,6 +243,7 @@ _VALIDATORS: dict[str, Callable[[str, object], object]] = {
     "receiver_response_content_type": _text,
     "receiver_response_delay_ms": lambda n, v: _integer(n, v, 0, 600_000),
     "receiver_response_rules": _response_rules,
+    "receiver_https": _boolean,
     "tolerance_seconds": lambda n, v: _integer(n, v, 0, 7 * 24 * 3600),
     "retention_max_captures": lambda n, v: _integer(n, v, 0, 100_000_000),
     "retention_max_age_days": lambda n, v: _integer(n, v, 0, 36_500),
