@@ -14,10 +14,6 @@ from benji_desktop.storage.captures import Capture
 MAX_ENTRIES = 50_000
 
 
-def _first_header(capture: Capture, name: str) -> str | None:
-    return next((value for key, value in capture.headers if key.lower() == name), None)
-
-
 def _report_timestamp(capture: Capture) -> datetime | None:
     """The datetime verification already parsed (ISO text in the report), which is cheaper to read back."""
     text = (capture.report or {}).get("timestamp")
@@ -45,8 +41,9 @@ class DeliveryLedger:
         self._latest: OrderedDict[tuple[str, str, str], tuple[datetime, int]] = OrderedDict()
 
     def _remember(self, table: OrderedDict, key: object, value: object) -> None:  # type: ignore[type-arg]
+        if key in table:
+            table.move_to_end(key)
         table[key] = value
-        table.move_to_end(key)
         while len(table) > self.max_entries:
             table.popitem(last=False)
 
@@ -55,10 +52,21 @@ class DeliveryLedger:
         assert capture.id is not None
         notes: list[str] = []
         duplicate_of: int | None = None
-        signature = (_first_header(capture, SIGNATURE_HEADER) or "").strip()
-        datetime_text = (_first_header(capture, DATETIME_HEADER) or "").strip()
-        if capture.event is not None and capture.entity_id is not None and datetime_text:
-            key = (capture.event, str(capture.entity_type), capture.entity_id, datetime_text)
+        # Both headers in one pass (this runs per request); the first of each counts.
+        signature_value: str | None = None
+        datetime_value: str | None = None
+        for header_name, value in capture.headers:
+            name = header_name.lower()
+            if name == SIGNATURE_HEADER:
+                if signature_value is None:
+                    signature_value = value
+            elif name == DATETIME_HEADER and datetime_value is None:
+                datetime_value = value
+        signature = signature_value.strip() if signature_value else ""
+        datetime_text = datetime_value.strip() if datetime_value else ""
+        event, entity_id = capture.event, capture.entity_id
+        if event is not None and entity_id is not None and datetime_text:
+            key = (event, str(capture.entity_type), entity_id, datetime_text)
             earlier = self._by_delivery.get(key)
             if earlier is not None:
                 duplicate_of = earlier
@@ -73,9 +81,11 @@ class DeliveryLedger:
                     notes.append(f"Repeats #{earlier}: the same x-benji-signature (the same body and salt).")
             else:
                 self._remember(self._by_signature, signature, capture.id)
+        if event is None or entity_id is None:
+            return LedgerFinding(duplicate_of, notes)
         moment = _report_timestamp(capture) or (parse_webhook_datetime(datetime_text) if datetime_text else None)
-        if capture.event is not None and capture.entity_id is not None and moment is not None:
-            entity_key = (capture.event, str(capture.entity_type), capture.entity_id)
+        if moment is not None:
+            entity_key = (event, str(capture.entity_type), entity_id)
             latest = self._latest.get(entity_key)
             if latest is not None and moment < latest[0]:
                 notes.append(
