@@ -19,6 +19,7 @@ from benji_desktop.views.actions import ActionRunner
 from benji_desktop.views.clipboard import copy_text
 from benji_desktop.views.generated.ui_main_window import Ui_MainWindow
 from benji_desktop.views.presentation import PresentationMode
+from benji_desktop.views.receiver_https import install_https_controls
 from benji_desktop.views.tasks import spawn
 
 if TYPE_CHECKING:  # the tabs are imported when each is first built, after the window's first paint
@@ -106,6 +107,8 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self._build_environment_switcher()
         self._build_actions()
+        # View → Serve HTTPS (self-signed) and Receiver certificate… (views/receiver_https.py).
+        self.receiver_https = install_https_controls(self)
         self._restore_state()  # before listening: the remembered tab is built after the first paint, not here
         self.ui.tab_widget.currentChanged.connect(self._tab_changed)
         self.show_environment(services.current_environment)
