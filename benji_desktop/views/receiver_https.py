@@ -41,7 +41,7 @@ class CertificateDialog(QDialog):
         self.fingerprint_label = QLabel(fingerprint)
         self.fingerprint_label.setObjectName("fingerprint_label")
         self.fingerprint_label.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        self.fingerprint_label.setWordWrap(True)
+        self.fingerprint_label.setWordWrap(False)  # one unbroken line: the dialog grows to show all 32 bytes
         self.fingerprint_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.fingerprint_label)
         layout.addWidget(QLabel("Certificate file:"))
