@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
 from benji_desktop.domain.environments import DEFAULT_ENVIRONMENTS, SANDBOX_ID, Environment
-from benji_desktop.storage.paths import DataLayout
+from benji_desktop.storage.paths import DataLayout, ensure_private_dir
 from benji_desktop.storage.settings import Settings, SettingsStore
 
 if TYPE_CHECKING:  # the heavy modules (aiohttp, httpx, keyring, cryptography) load after the window is up
@@ -203,7 +203,7 @@ class AppServices:
     ) -> AppServices:
         """Cheap and synchronous: files and settings only. Sockets, keychain and aiohttp wait for `start()`."""
         layout = DataLayout.at(data_dir)
-        layout.log_dir.mkdir(parents=True, exist_ok=True)
+        ensure_private_dir(layout.log_dir)
         settings_store = SettingsStore(layout.settings_file)
         settings_store.load()
         for problem in settings_store.report.problems:

@@ -12,6 +12,8 @@ EXIT_USAGE = 2
 
 
 def add_parser(subparsers: Any) -> None:
+    from benji_desktop.cli.options import SALT_SOURCES_HELP, add_salt_options
+
     parser = subparsers.add_parser(
         "import",
         help="import captured requests (raw HTTP, curl, HAR, JSON, support bundle) into the store and verify them",
@@ -20,10 +22,11 @@ def add_parser(subparsers: Any) -> None:
         "store every request as an imported capture, verify it with the salts given and print one line per "
         "capture: id, verdict, request and cause. Exit status: 0 when every capture is VALID, 1 otherwise, "
         "2 when a file cannot be read or parsed (nothing from that file is stored).",
+        epilog=SALT_SOURCES_HELP,
     )
     # SUPPRESS keeps the global --data-dir (given before the command) when this one is not given.
     parser.add_argument("--data-dir", default=argparse.SUPPRESS, help="where the capture store lives")
-    parser.add_argument("--salt", action="append", default=[], help="a salt to verify with; repeat for several")
+    add_salt_options(parser, what="to verify with")
     parser.add_argument(
         "--tolerance", type=float, default=300.0, metavar="SECONDS", help="allowed clock skew, both ways (300)"
     )
@@ -38,6 +41,7 @@ def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from benji_desktop.cli.cmd_verify import read_input
+    from benji_desktop.cli.options import labelled_salts
     from benji_desktop.interchange import InterchangeError, detect_and_parse
     from benji_desktop.receiver.bundle import SupportBundle, import_bundle, is_bundle, read_bundle
     from benji_desktop.receiver.exchange import capture_from_exchange
@@ -45,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
     from benji_desktop.storage.captures import CaptureStore
     from benji_desktop.storage.paths import DataLayout
 
-    salts = [KnownSalt(value, f"--salt #{n}") for n, value in enumerate(args.salt, start=1)]
+    salts = [KnownSalt(value, label) for value, label in labelled_salts(args)]
     parsed: list[tuple[str, list[Any]]] = []
     for name in args.files:
         # Every file is read and parsed before anything is stored, so a bad file leaves the store untouched.

@@ -13,17 +13,27 @@ END_OF_CAPTURES = -1
 
 
 def add_parser(subparsers: Any) -> None:
+    from benji_desktop.cli.options import (
+        SALT_SOURCES_HELP,
+        add_salt_options,
+        http_status,
+        non_negative_float,
+        port,
+        positive_int,
+    )
+
     parser = subparsers.add_parser(
         "listen",
         help="run the local webhook receiver headless",
         description="Listen for webhooks, store every request (byte-exact) in the capture store, verify it with "
         "the given salts and print one line per request. Ctrl-C or SIGTERM stops it (exit 0).",
+        epilog=f"{SALT_SOURCES_HELP}\n\nExit status: 0 stopped by Ctrl-C or SIGTERM, 2 usage error (unknown "
+        "option, bad value, empty salt, unusable data directory), 3 the port is already in use.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (127.0.0.1; anything wider warns)")
-    parser.add_argument("--port", type=int, default=8787, help="port to bind (8787; 0 picks a free one)")
-    parser.add_argument(
-        "--salt", action="append", default=[], help="a salt to verify with; repeat for several (never printed)"
-    )
+    parser.add_argument("--port", type=port, default=8787, help="port to bind (8787; 0 picks a free one)")
+    add_salt_options(parser, what="to verify with (never printed)")
     parser.add_argument(
         "--data-dir",
         dest="listen_data_dir",
@@ -33,13 +43,21 @@ def add_parser(subparsers: Any) -> None:
     )
     parser.add_argument("--json", action="store_true", help="one JSON object per captured request")
     parser.add_argument("--forward-to", metavar="URL", help="after answering, send each request on to this URL")
-    parser.add_argument("--respond", type=int, metavar="STATUS", help="answer every request with this status")
+    parser.add_argument("--respond", type=http_status, metavar="STATUS", help="answer every request with this status")
     parser.add_argument("--https", action="store_true", help="serve HTTPS with a self-signed localhost certificate")
     parser.add_argument(
-        "--max-body", type=int, metavar="BYTES", default=10 * 1024 * 1024, help="larger bodies get 413 (10 MiB)"
+        "--max-body",
+        type=positive_int,
+        metavar="BYTES",
+        default=10 * 1024 * 1024,
+        help="larger bodies get 413 (10 MiB)",
     )
     parser.add_argument(
-        "--tolerance", type=float, default=300.0, metavar="SECONDS", help="allowed clock skew, both ways (300)"
+        "--tolerance",
+        type=non_negative_float,
+        default=300.0,
+        metavar="SECONDS",
+        help="allowed clock skew, both ways (300)",
     )
 
 
@@ -107,18 +125,20 @@ async def _listen(args: argparse.Namespace) -> int:
     import json
     import signal
 
+    from benji_desktop.cli.options import data_layout, labelled_salts
     from benji_desktop.receiver import PortInUseError, Receiver, ResponseRules, StaticSaltSource
     from benji_desktop.receiver.tls import ensure_self_signed_cert
+    from benji_desktop.signature import KnownSalt
     from benji_desktop.storage.captures import CaptureStore, CaptureSummary
-    from benji_desktop.storage.paths import DataLayout
 
-    layout = DataLayout.at(getattr(args, "listen_data_dir", None) or args.data_dir)
+    salts = labelled_salts(args)
+    layout = data_layout(getattr(args, "listen_data_dir", None) or args.data_dir)
     store = CaptureStore(layout.captures_db)
     tls = ensure_self_signed_cert(layout.tls_dir) if args.https else None
     rules = ResponseRules.always(args.respond) if args.respond else None
     receiver = Receiver(
         store,
-        StaticSaltSource.from_values(args.salt),
+        StaticSaltSource([KnownSalt(value, label) for value, label in salts]),
         host=args.host,
         port=args.port,
         max_body=args.max_body,
@@ -156,8 +176,8 @@ async def _listen(args: argparse.Namespace) -> int:
         print(f"Captures are stored in {layout.captures_db}", flush=True)
     if tls is not None:
         print(f"TLS certificate SHA-256 fingerprint: {tls.fingerprint_sha256}", file=sys.stderr, flush=True)
-    if not args.salt:
-        print("No --salt given: signatures cannot be checked (verdict NO_SALT).", file=sys.stderr, flush=True)
+    if not salts:
+        print("No salt given: signatures cannot be checked (verdict NO_SALT).", file=sys.stderr, flush=True)
 
     def print_capture(capture_id: int) -> None:
         capture = store.get(capture_id)
@@ -193,7 +213,4 @@ async def _listen(args: argparse.Namespace) -> int:
 def run(args: argparse.Namespace) -> int:
     import asyncio
 
-    if args.max_body <= 0:
-        print("benji-desktop listen: error: --max-body must be positive", file=sys.stderr)
-        return EXIT_USAGE
     return asyncio.run(_listen(args))

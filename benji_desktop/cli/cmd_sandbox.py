@@ -6,24 +6,38 @@ import argparse
 import ipaddress
 from typing import Any
 
+EXIT_OK = 0
+EXIT_STATE = 1
+EXIT_USAGE = 2
+EXIT_PORT_IN_USE = 3
+
 
 def add_parser(subparsers: Any) -> None:
+    from benji_desktop.cli.options import non_negative_float, port, positive_float
+
     parser = subparsers.add_parser(
         "sandbox",
         help="run the Sandbox: a local Benji Platform that delivers signed webhooks",
         description="Run the Sandbox until Ctrl-C or SIGTERM. Prints BENJI_SANDBOX_URL=… and BENJI_API_KEY=… "
         "on their own lines once it is listening.",
+        epilog="Exit status: 0 stopped by Ctrl-C or SIGTERM, 1 the saved state cannot be opened (its key is "
+        "not in the keychain: --reset starts afresh) or the address cannot be bound, 2 usage error (unknown "
+        "option, bad value, unusable data directory), 3 the port is already in use.",
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=8788, help="port to bind; 0 picks a free one (default 8788)")
+    parser.add_argument("--port", type=port, default=8788, help="port to bind; 0 picks a free one (default 8788)")
     # SUPPRESS keeps the global --data-dir (given before the command) when this one is not given.
     parser.add_argument("--data-dir", default=argparse.SUPPRESS, help="where captures and sandbox state live")
     parser.add_argument("--reset", action="store_true", help="wipe the Sandbox's state before starting")
     parser.add_argument(
-        "--time-scale", type=float, default=1.0, help="divide retry delays by this (60 makes 5 s into 83 ms)"
+        "--time-scale", type=positive_float, default=1.0, help="divide retry delays by this (60 makes 5 s into 83 ms)"
     )
     parser.add_argument(
-        "--traffic", type=float, default=None, metavar="PER_MINUTE", help="simulate platform events at this rate"
+        "--traffic",
+        type=non_negative_float,
+        default=None,
+        metavar="PER_MINUTE",
+        help="simulate platform events at this rate",
     )
 
 
@@ -50,16 +64,14 @@ def open_store(layout: Any) -> Any:
 
 def run(args: argparse.Namespace) -> int:
     import asyncio
+    import errno
     import signal
     import sys
 
+    from benji_desktop.cli.options import data_layout
     from benji_desktop.sandbox import SandboxServer, VaultError, reset_data
-    from benji_desktop.storage.paths import DataLayout
 
-    if args.time_scale <= 0:
-        print("error: --time-scale must be positive", file=sys.stderr)
-        return 2
-    layout = DataLayout.at(getattr(args, "data_dir", None))
+    layout = data_layout(getattr(args, "data_dir", None))
     if args.reset:
         reset_data(layout.sandbox_dir)
         print(f"Sandbox state wiped: {layout.sandbox_dir}", file=sys.stderr, flush=True)
@@ -83,11 +95,21 @@ def run(args: argparse.Namespace) -> int:
         try:
             await server.start()
         except VaultError as error:
-            print(f"error: {error}", file=sys.stderr)
-            return 1
+            print(f"benji-desktop sandbox: error: {error}", file=sys.stderr)
+            return EXIT_STATE
         except OSError as error:
-            print(f"error: cannot listen on {args.host}:{args.port}: {error.strerror or error}", file=sys.stderr)
-            return 1
+            if error.errno == errno.EADDRINUSE:
+                print(
+                    f"benji-desktop sandbox: error: {args.host}:{args.port} is already in use; "
+                    "choose another --port (0 picks a free one)",
+                    file=sys.stderr,
+                )
+                return EXIT_PORT_IN_USE
+            print(
+                f"benji-desktop sandbox: error: cannot listen on {args.host}:{args.port}: {error.strerror or error}",
+                file=sys.stderr,
+            )
+            return EXIT_STATE
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
@@ -99,6 +121,6 @@ def run(args: argparse.Namespace) -> int:
             await stop.wait()
         finally:
             await server.stop()
-        return 0
+        return EXIT_OK
 
     return asyncio.run(serve())

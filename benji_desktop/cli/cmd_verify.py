@@ -12,20 +12,26 @@ EXIT_USAGE = 2
 
 
 def add_parser(subparsers: Any) -> None:
+    from benji_desktop.cli.options import SALT_SOURCES_HELP, add_salt_options, non_negative_float
+
     parser = subparsers.add_parser(
         "verify",
         help="verify a webhook signature and explain any failure",
         description="Verify an x-benji-signature against one or more salts. Prints the verdict (VALID, INVALID, "
-        "UNSIGNED, MALFORMED, NO_SALT or STALE) on the first line, then the findings and the likely cause. "
-        "Exit status: 0 VALID, 1 any other verdict, 2 usage error.",
+        "UNSIGNED, MALFORMED, NO_SALT or STALE) on the first line, then the findings and the likely cause.",
+        epilog=f"{SALT_SOURCES_HELP}\n\nExit status: 0 VALID, 1 any other verdict, 2 usage error (unknown option, "
+        "bad value, unreadable file, empty salt).",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument(
-        "--salt", action="append", default=[], help="a salt to check with; repeat for several (rotation)"
-    )
+    add_salt_options(parser, what="to check with (several during a rotation)")
     parser.add_argument("--signature", help="the x-benji-signature header value (several: comma-separated)")
     parser.add_argument("--datetime", help="the x-webhook-datetime header value, e.g. 'Tue, 22 Oct 2024 21:57:02 GMT'")
     parser.add_argument(
-        "--tolerance", type=float, default=300.0, metavar="SECONDS", help="allowed clock skew, both ways (300)"
+        "--tolerance",
+        type=non_negative_float,
+        default=300.0,
+        metavar="SECONDS",
+        help="allowed clock skew, both ways (300)",
     )
     parser.add_argument("--ignore-timestamp", action="store_true", help="do not judge the datetime (for old captures)")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
@@ -65,9 +71,10 @@ def print_report(report: Any, as_json: bool, *, label: str | None = None) -> Non
 
 
 def run(args: argparse.Namespace) -> int:
+    from benji_desktop.cli.options import labelled_salts
     from benji_desktop.signature import KnownSalt, verify
 
-    salts = [KnownSalt(value, f"--salt #{n}") for n, value in enumerate(args.salt, start=1)]
+    salts = [KnownSalt(value, label) for value, label in labelled_salts(args)]
     if args.request is not None:
         if args.file is not None or args.signature is not None:
             return usage_error("--request takes the body and signature from the request; drop FILE/--signature")

@@ -8,6 +8,8 @@ import sys
 from collections.abc import Sequence
 
 from benji_desktop import __version__
+from benji_desktop.cli.options import CommandError, report
+from benji_desktop.storage.paths import DataDirError
 
 # Each sub-command lives in benji_desktop/cli/cmd_<name>.py with `add_parser(subparsers)` and `run(args)`.
 # Modules import their heavy dependencies inside `run`, so `--help` and `--version` stay fast.
@@ -41,6 +43,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     module = importlib.import_module(f"benji_desktop.cli.cmd_{args.command.replace('-', '_')}")
     try:
         result: int = module.run(args)
+    except CommandError as error:
+        return report(args.command, error)
+    except DataDirError as error:
+        return report(args.command, CommandError(str(error)))
     except KeyboardInterrupt:
         return 130
     return result

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from benji_desktop.sandbox.vault import Vault, hash_api_key, mask_api_key, new_api_key, new_salt
+from benji_desktop.storage.paths import ensure_private_file
 
 SCHEMA_VERSION = 1
 MAX_ID = 2**63 - 1
@@ -81,7 +82,7 @@ class SandboxStore:
     """Small synchronous calls on one connection: quick enough for the event loop, and a single writer."""
 
     def __init__(self, path: Path, vault: Vault) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        ensure_private_file(path)  # SQLite would create it (and its -wal/-shm, which copy its mode) as 0644
         self._vault = vault
         self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         self._db.row_factory = sqlite3.Row

@@ -14,6 +14,8 @@ from typing import Any
 
 import orjson
 
+from benji_desktop.storage.paths import ensure_private_file
+
 # How much of a body goes into the search column: enough for any webhook, small enough to scan fast.
 SEARCH_BODY_CHARS = 2048
 SEARCH_HEADERS_CHARS = 2048
@@ -303,7 +305,8 @@ class CaptureStore:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        # Created private before SQLite opens it: SQLite would make it (and its -wal/-shm) 0644.
+        ensure_private_file(self.path)
         # One connection for writes and one for reads: WAL lets a reader page while a batch commits.
         self._write_lock = threading.Lock()
         self._read_lock = threading.Lock()

@@ -10,6 +10,29 @@ import platformdirs
 
 DATA_DIR_ENV = "BENJI_DESKTOP_DATA_DIR"
 APP_DIR_NAME = "benji-desktop"
+PRIVATE_DIR_MODE = 0o700
+PRIVATE_FILE_MODE = 0o600
+
+
+class DataDirError(OSError):
+    """The data directory cannot be used (a file is in the way, no write permission); the message says which."""
+
+
+def ensure_private_dir(path: Path) -> Path:
+    """Create `path` (and missing parents) readable only by this user; an existing directory is left as it is."""
+    if not path.is_dir():
+        path.mkdir(mode=PRIVATE_DIR_MODE, parents=True, exist_ok=True)
+        # mkdir's mode is filtered by the umask; chmod states it exactly.
+        path.chmod(PRIVATE_DIR_MODE)
+    return path
+
+
+def ensure_private_file(path: Path) -> Path:
+    """Create an empty file readable only by this user if it is missing, so SQLite and loggers never make it 0644."""
+    ensure_private_dir(path.parent)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, PRIVATE_FILE_MODE)
+    os.close(descriptor)
+    return path
 
 
 def resolve_data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
@@ -21,7 +44,19 @@ def resolve_data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
     else:
         path = Path(platformdirs.user_data_dir(APP_DIR_NAME, appauthor=False))
     path = path.expanduser().resolve()
-    path.mkdir(parents=True, exist_ok=True)
+    try:
+        ensure_private_dir(path)
+    except FileExistsError:
+        raise DataDirError(f"cannot use {path} as the data directory: it is a file") from None
+    except OSError as error:
+        raise DataDirError(f"cannot create the data directory {path}: {error.strerror or error}") from None
+    if not path.is_dir():
+        raise DataDirError(f"cannot use {path} as the data directory: it is not a directory")
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise DataDirError(f"cannot use {path} as the data directory: it is not writable")
+    if not explicit and not os.environ.get(DATA_DIR_ENV):
+        # Our own folder (perhaps made 0755 by an older version): tighten it. A folder the user names is theirs.
+        path.chmod(PRIVATE_DIR_MODE)
     return path
 
 

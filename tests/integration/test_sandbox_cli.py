@@ -94,5 +94,5 @@ def test_a_non_loopback_host_is_warned_about_and_a_failed_bind_is_a_clean_error(
     )
     assert result.returncode == 1
     assert "warning: binding 192.0.2.1" in result.stderr
-    assert "error: cannot listen on 192.0.2.1:0" in result.stderr
+    assert "benji-desktop sandbox: error: cannot listen on 192.0.2.1:0" in result.stderr
     assert "Traceback" not in result.stderr
