@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import logging.handlers
 import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
@@ -24,10 +24,16 @@ log = logging.getLogger("benji_desktop")
 LOG_FILE_NAME = "benji-desktop.log"
 
 
+def log_file_path(layout: DataLayout) -> Path:
+    return layout.log_dir / LOG_FILE_NAME
+
+
 def configure_logging(layout: DataLayout) -> Path:
     """One rotating file in the data folder; never a secret in it (every layer logs sentences and types)."""
+    import logging.handlers  # pickle, queue, socket: not needed before the first paint
+
     layout.log_dir.mkdir(parents=True, exist_ok=True)
-    path = layout.log_dir / LOG_FILE_NAME
+    path = log_file_path(layout)
     root = logging.getLogger()
     if not any(getattr(h, "baseFilename", None) == str(path) for h in root.handlers):
         handler = logging.handlers.RotatingFileHandler(path, maxBytes=2_000_000, backupCount=3, encoding="utf-8")
@@ -74,7 +80,9 @@ def load_stylesheet() -> str:
     return text
 
 
-async def run_window(services: AppServices, *, show: bool = True) -> int:
+async def run_window(
+    services: AppServices, *, show: bool = True, after_first_paint: Callable[[], object] | None = None
+) -> int:
     """Show the window, start the services, wait for the window to close, stop in reverse order."""
     from benji_desktop.views.main_window import MainWindow
 
@@ -85,6 +93,8 @@ async def run_window(services: AppServices, *, show: bool = True) -> int:
     if show:
         window.show()
         await asyncio.sleep(0.01)  # one turn of the loop: the shell paints before any tab is built
+    if after_first_paint is not None:
+        after_first_paint()
     window.build_current_tab()
     if show:
         await asyncio.sleep(0)  # the first tab paints before the services' heavy imports (aiohttp, keyring)
@@ -132,14 +142,15 @@ def launch_gui(data_dir: str | Path | None = None) -> int:
     app.setQuitOnLastWindowClosed(False)  # the main coroutine ends the loop, after tear-down
     app.setStyleSheet(load_stylesheet())
     services = AppServices.create(data_dir)
-    log_path = configure_logging(services.layout)
+    log_path = log_file_path(services.layout)
     previous_hook = sys.excepthook
     sys.excepthook = ExceptHook(log_path)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     try:
         with loop:
-            exit_code: int = loop.run_until_complete(run_window(services))
+            started = run_window(services, after_first_paint=lambda: configure_logging(services.layout))
+            exit_code: int = loop.run_until_complete(started)
             return exit_code
     finally:
         sys.excepthook = previous_hook
