@@ -320,8 +320,9 @@ class MainWindow(QMainWindow):
         self.receiver_label.setToolTip(note or "Subscribe this URL to see deliveries in the Inspector")
         self.ui.action_copy_receiver_url.setEnabled(bool(url))
         if note:
-            self.receiver_label.setText(f"Receiver: {url} ⚠")
-            self.runner.show_status(note, 20000)
+            # Said in the permanent label, not a transient message the next "Done: …" would replace.
+            busy = getattr(self.services.receiver, "requested_port", None)
+            self.receiver_label.setText(f"Receiver: {url} ⚠ ({busy} was busy)" if busy else f"Receiver: {url} ⚠")
 
     def show_secrets_backend(self) -> None:
         store = self.services.secret_store
@@ -349,8 +350,8 @@ class MainWindow(QMainWindow):
         banner.setText(banner_text(environment) + presenting)
         banner.setToolTip("Live environment: destructive actions ask for confirmation." if environment.is_live else "")
         banner.setStyleSheet(f"QLabel#environment_banner {{ background-color: {environment.colour}; color: white; }}")
-        title = "Benji Desktop"
-        self.setWindowTitle(f"{title} — {environment.name}")
+        # Qt appends the application display name ("— Benji Desktop") itself.
+        self.setWindowTitle(environment.name)
         combo = self.ui.environment_combo
         combo.setCurrentIndex(max(combo.findData(environment.id), 0))
 
