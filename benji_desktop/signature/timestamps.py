@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from functools import lru_cache
 
 _IMF_FIXDATE = re.compile(r"^[A-Za-z]{3}, \d{2} [A-Za-z]{3} \d{4} \d{2}:\d{2}:\d{2} GMT$")
 _RFC850 = re.compile(r"^[A-Za-z]+, \d{2}-[A-Za-z]{3}-\d{2} \d{2}:\d{2}:\d{2} GMT$")
@@ -24,6 +25,7 @@ class ParsedDatetime:
     form: str  # "IMF-fixdate", "RFC 850", "asctime", "RFC 2822", "ISO-8601", "ISO-8601 without offset"
 
 
+@lru_cache(maxsize=256)  # deliveries sent in the same second carry the same text
 def _strict_imf_fixdate(text: str) -> ParsedDatetime | None:
     """The usual `Tue, 22 Oct 2024 21:57:02 GMT`, read the way `email.utils` reads it, or None to fall back."""
     match = _STRICT_IMF_FIXDATE.fullmatch(text)
