@@ -8,10 +8,11 @@ import errno
 import logging
 import secrets
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from aiohttp import http_exceptions, web
 
@@ -36,8 +37,14 @@ LARGE_BODY_OFF_LOOP = 256 * 1024  # verify bodies larger than this in a thread, 
 # Allow headers well past aiohttp's 8 KiB so a large one is captured and named instead of refused.
 MAX_HEADER_BYTES = 64 * 1024
 REPLAY_MARKER = "x-benji-desktop-replay"
+LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "::1"})
+ANY_ADDRESS = frozenset({"0.0.0.0", "::", ""})
 RECORD_TASK = "record-refused-request"
 CHECKPOINT_INTERVAL = 1.0  # seconds between WAL checkpoints when commits run on the loop
+# Shutdown never waits for ever on one of the receiver's tasks: a task whose wake-up failed (a GUI's nested
+# event loop re-entering the asyncio loop does that) stays pending and would hold the process open.
+TASK_STOP_SECONDS = 3.0
+WRITER_STOP_SECONDS = 15.0  # the writer may still be committing a large last batch
 HOP_BY_HOP = frozenset(
     {
         "connection",
@@ -119,6 +126,30 @@ def _request_line_guess(first_bytes: bytes) -> tuple[str, str]:
     return "?", "?"
 
 
+def iter_queue(queue: asyncio.Queue[Any]) -> Iterator[Any]:
+    """What is in the queue now, taken out without waiting."""
+    while not queue.empty():
+        yield queue.get_nowait()
+
+
+async def _end_tasks(tasks: Sequence[asyncio.Task[Any]], what: str, seconds: float) -> bool:
+    """Wait up to `seconds` for the tasks, then cancel the rest and give them one more second; True if all
+    ended. A task that still has not ended is logged and left behind rather than awaited for ever."""
+    if not tasks:
+        return True
+    _done, pending = await asyncio.wait(tasks, timeout=seconds)
+    if pending:
+        for task in pending:
+            task.cancel()
+        _done, pending = await asyncio.wait(pending, timeout=1.0)
+    for task in tasks:
+        if task.done() and not task.cancelled() and task.exception() is not None:
+            logger.warning("%s ended with %s", what, type(task.exception()).__name__)
+    if pending:
+        logger.warning("%s did not end at shutdown; left behind", what)
+    return not pending
+
+
 @dataclass
 class _Pending:
     capture: Capture
@@ -185,6 +216,24 @@ class Receiver:
         host = "localhost" if self.tls and self.host == "127.0.0.1" else self.host
         host = f"[{host}]" if ":" in host else host
         return f"{self.scheme}://{host}:{self.port}"
+
+    def is_own_url(self, url: str) -> bool:
+        """Whether `url` reaches this receiver: same scheme and port, and its host or a loopback name for it."""
+        parts = urlsplit(url.strip())
+        try:
+            port = parts.port
+        except ValueError:
+            return False
+        scheme = parts.scheme.lower()
+        if port is None:
+            port = {"http": 80, "https": 443}.get(scheme)
+        if scheme != self.scheme or port != self.port:
+            return False
+        host = (parts.hostname or "").lower()  # lower case, IPv6 brackets removed
+        own = self.host.lower().strip("[]")
+        if host == own:
+            return True
+        return host in LOOPBACK_NAMES and (own in LOOPBACK_NAMES or own in ANY_ADDRESS)
 
     @property
     def tls_fingerprint(self) -> str | None:
@@ -265,7 +314,7 @@ class Receiver:
             if task.get_name() != RECORD_TASK:
                 task.cancel()
         if self._background:
-            await asyncio.gather(*self._background, return_exceptions=True)
+            await _end_tasks(list(self._background), "request tasks", TASK_STOP_SECONDS)
         await self._stop_writer()
         if self._http is not None:
             await self._http.aclose()
@@ -283,15 +332,15 @@ class Receiver:
     async def _stop_writer(self) -> None:
         if self._checkpoint_task is not None:
             self._checkpoint_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._checkpoint_task
+            await _end_tasks([self._checkpoint_task], "the WAL checkpoint task", TASK_STOP_SECONDS)
             self._checkpoint_task = None
             with contextlib.suppress(Exception):
                 self.store.set_auto_checkpoint(True)
         if self._writer_task is not None:
             assert self._queue is not None
             self._queue.put_nowait(None)  # the writer finishes what is queued, then ends
-            await self._writer_task
+            if not await _end_tasks([self._writer_task], "the capture writer", WRITER_STOP_SECONDS):
+                self._write_what_is_queued()
             self._writer_task = None
         if self._executor is not None:
             self._executor.shutdown(wait=True)
@@ -370,6 +419,25 @@ class Receiver:
                 capture.response_body = rule.render_body(capture.id)
 
         self.store.add_many([pending.capture for pending in batch], before_insert=finalise)
+
+    def _write_what_is_queued(self) -> None:
+        """The writer task could not run to the end: commit what is still queued here, so nothing acknowledged
+        later is lost and no request waits for ever."""
+        assert self._queue is not None
+        batch = [item for item in iter_queue(self._queue) if item is not None]
+        if not batch:
+            return
+        try:
+            self._write(batch)
+        except Exception as error:
+            logger.exception("could not store %d captures at shutdown", len(batch))
+            for pending in batch:
+                if not pending.future.done():
+                    pending.future.set_exception(error)
+            return
+        for pending in batch:
+            if not pending.future.done():
+                pending.future.set_result(pending.capture.id or 0)
 
     def _notify(self, summary: CaptureSummary) -> None:
         for listener in list(self._listeners):
@@ -649,14 +717,13 @@ class Receiver:
             names = {SIGNATURE_HEADER, DATETIME_HEADER}
             send_headers = [(n, v) for n, v in send_headers if n.lower() not in names]
             send_headers += [(SIGNATURE_HEADER, sign(send_body, salt)), (DATETIME_HEADER, format_http_date())]
-        to_self = url is None
-        if to_self:
-            if not self.running:
-                raise RuntimeError("the receiver is not running")
-            target = f"{self.url}{original.path}" + (f"?{original.query}" if original.query else "")
-        else:
-            assert url is not None
-            target = url
+        # The edit dialog pre-fills this receiver's URL: a send there is a replay to self (one capture, linked
+        # by the marker header), not a send elsewhere recorded a second time.
+        to_self = url is None or self.is_own_url(url)
+        if to_self and not self.running:
+            raise RuntimeError("the receiver is not running")
+        own_path = original.path + (f"?{original.query}" if original.query else "")
+        target = url if url is not None else f"{self.url}{own_path}"
         result = ReplayResult(url=target)
         waiter: asyncio.Future[int] | None = None
         if to_self:
