@@ -49,7 +49,7 @@ class ApiKeysTab(SettingsTab):
         self.ui.delete_key_button.clicked.connect(lambda: spawn(self.delete_selected()))
         self.ui.refresh_button.clicked.connect(lambda: spawn(self.refresh()))
         self.ui.api_keys_view.doubleClicked.connect(lambda _index: spawn(self.rename_selected()))
-        self.ui.api_keys_view.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.follow_selection(self.ui.api_keys_view, self._update_buttons)
         self._update_buttons()
 
     def _update_buttons(self, *_: object) -> None:

@@ -47,7 +47,7 @@ class IntegrationsTab(SettingsTab):
         self.ui.disconnect_button.clicked.connect(lambda: spawn(self.disconnect_selected()))
         self.ui.refresh_button.clicked.connect(lambda: spawn(self.refresh()))
         view.doubleClicked.connect(lambda _index: spawn(self.connect_selected()))
-        view.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.follow_selection(view, self._update_buttons)
         self._update_buttons()
 
     def selected_integration(self) -> Any:

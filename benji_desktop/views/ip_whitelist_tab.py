@@ -67,7 +67,7 @@ class IpWhitelistTab(SettingsTab):
         self.ui.reject_button.clicked.connect(lambda: spawn(self.review_selected(False)))
         self.ui.refresh_button.clicked.connect(lambda: spawn(self.refresh()))
         self.ui.dismiss_banner_button.clicked.connect(self.dismiss_banner)
-        view.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.follow_selection(view, self._update_buttons)
         self.environment_changed(services.current_environment)
 
     def environment_changed(self, environment: Environment) -> None:
@@ -75,7 +75,7 @@ class IpWhitelistTab(SettingsTab):
         self.ui.approve_button.setVisible(review)
         self.ui.reject_button.setVisible(review)
         self._statuses = None
-        self.model.set_records([])
+        self.forget_environment()
         self.dismiss_banner()
         self._update_buttons()
 

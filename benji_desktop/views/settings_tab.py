@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel
@@ -51,7 +51,17 @@ class SettingsTab(QWidget):
         """Reload from the platform; subclasses implement it."""
 
     def environment_changed(self, environment: Environment) -> None:
-        """Called by the window after a switch; the window then refreshes the visible tab."""
+        """Called by the window after a switch; the window then refreshes the visible tab.
+
+        Nothing of the previous environment stays: its rows, last results and revealed secrets go, and the
+        buttons, which follow the selection, turn off with it. Subclasses extend `forget_environment`.
+        """
+        self.forget_environment()
+
+    def forget_environment(self) -> None:
+        model = getattr(self, "model", None)
+        if model is not None:
+            model.set_records([])
 
     def show_setup_needed(self, sentence: str) -> None:
         """The environment cannot be called yet (no URL or key): say so in the tab, show no stale rows."""
@@ -98,6 +108,17 @@ class SettingsTab(QWidget):
         rows = selection.selectedRows()
         index: QModelIndex = rows[0] if rows else view.currentIndex()
         return index.data(RECORD_ROLE) if index.isValid() else None
+
+    @staticmethod
+    def follow_selection(view: QTableView, update: Callable[..., None]) -> None:
+        """Call `update` whenever what is selected may have changed, including a reload or a cleared list:
+        a model reset drops the selection without a selectionChanged signal."""
+        view.selectionModel().selectionChanged.connect(update)
+        view.selectionModel().currentChanged.connect(update)
+        model = view.model()
+        model.modelReset.connect(update)
+        model.rowsRemoved.connect(update)
+        model.layoutChanged.connect(update)
 
     @staticmethod
     def select_row_where(view: QTableView, proxy: QSortFilterProxyModel, source_row: int) -> None:

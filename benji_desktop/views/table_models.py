@@ -174,6 +174,11 @@ class SubscriptionsModel(RecordTableModel):
     def is_revealed(self, subscription_id: int) -> bool:
         return subscription_id in self._revealed and not self.presenting
 
+    def conceal_all(self) -> None:
+        if self._revealed:
+            self._revealed.clear()
+            self._refresh_all()
+
     def display_text(self, record: Any, column: int) -> str:
         if column == self.SALT and self.is_revealed(record.id):
             return str(getattr(record, "salt", "") or "")

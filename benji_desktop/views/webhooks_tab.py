@@ -6,7 +6,7 @@ import json
 import logging
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
 from benji_desktop.app.services import AppServices
@@ -27,6 +27,9 @@ log = logging.getLogger(__name__)
 # Entity id used for a test delivery signed on this computer (the docs' sample user).
 SAMPLE_ENTITY_ID = 155
 DEFAULT_OVERLAP_HOURS = 24
+# A revealed salt is masked again after this long: long enough to read or compare it, not to leave it open.
+REVEAL_SECONDS = 30
+NO_TEST_YET = "Select a subscription and press Send test (Ctrl+T)."
 
 
 def capture_id_from_response(body: str) -> int | None:
@@ -64,6 +67,11 @@ class WebhooksTab(SettingsTab):
         view.sortByColumn(SubscriptionsModel.ENDPOINT, Qt.SortOrder.AscendingOrder)
         self.last_test: Any = None
         self._deliveries_dialogs: list[DeliveriesDialog] = []
+        self._shown_subscription_id: int | None = None
+        self.reveal_timer = QTimer(self)
+        self.reveal_timer.setSingleShot(True)
+        self.reveal_timer.setInterval(REVEAL_SECONDS * 1000)
+        self.reveal_timer.timeout.connect(self.conceal_salts)
 
         self.ui.add_subscription_button.clicked.connect(lambda: spawn(self.add_subscription()))
         self.ui.edit_subscription_button.clicked.connect(lambda: spawn(self.edit_selected()))
@@ -109,6 +117,11 @@ class WebhooksTab(SettingsTab):
     def _selection_changed(self, *_: object) -> None:
         subscription = self.selected_subscription()
         selected = subscription is not None
+        shown_id = subscription.id if selected else None
+        if shown_id != self._shown_subscription_id:
+            # Another row (or none): a salt revealed for the previous one is masked again.
+            self._shown_subscription_id = shown_id
+            self.conceal_salts()
         for button in (
             self.ui.edit_subscription_button,
             self.ui.delete_subscription_button,
@@ -130,6 +143,27 @@ class WebhooksTab(SettingsTab):
         subscription = self.selected_subscription()
         if subscription is not None:
             self.model.set_revealed(subscription.id, revealed and not self.presentation.enabled)
+        if revealed:
+            self.reveal_timer.start()
+        else:
+            self.reveal_timer.stop()
+
+    def conceal_salts(self) -> None:
+        """Every salt masked again and Reveal unpressed (selection change, environment switch, timeout)."""
+        self.reveal_timer.stop()
+        self.model.conceal_all()
+        self.ui.reveal_salt_button.blockSignals(True)
+        self.ui.reveal_salt_button.setChecked(False)
+        self.ui.reveal_salt_button.blockSignals(False)
+
+    def forget_environment(self) -> None:
+        super().forget_environment()  # the reset runs _restore_selection, which turns the buttons off
+        self.conceal_salts()
+        self.last_test = None
+        self.ui.test_result_label.setText(NO_TEST_YET)
+        self.ui.test_response_view.setPlainText("")
+        for dialog in list(self._deliveries_dialogs):
+            dialog.close()
 
     def _presentation_changed(self, enabled: bool) -> None:
         if enabled:
