@@ -495,7 +495,15 @@ class AppServices:
         from benji_desktop.sandbox import SandboxServer
 
         time_scale = self._sandbox_time_scale or self.settings.sandbox_time_scale
-        self.sandbox = SandboxServer(self.layout.sandbox_dir, self.secret_store, time_scale=time_scale)
+        from benji_desktop.receiver.tls import CERT_FILE
+
+        self.sandbox = SandboxServer(
+            self.layout.sandbox_dir,
+            self.secret_store,
+            time_scale=time_scale,
+            # When the receiver serves HTTPS, "Send test" to it must trust its self-signed certificate.
+            trusted_cert_file=self.layout.tls_dir / CERT_FILE,
+        )
         await self.sandbox.start()
         self._sandbox_url = self.sandbox.url.rstrip("/")
         if not await self.api_key(SANDBOX_ID):

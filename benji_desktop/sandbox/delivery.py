@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ipaddress
 import logging
+import ssl
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import aiohttp
 
@@ -58,6 +62,16 @@ def attempt_json(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def is_loopback_url(url: str) -> bool:
+    host = (urlsplit(url).hostname or "").lower()
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 class DeliveryEngine:
     """One task per scheduled retry, a semaphore around the HTTP work, state in SQLite so retries survive."""
 
@@ -69,8 +83,13 @@ class DeliveryEngine:
         time_scale: float = 1.0,
         concurrency: int = DEFAULT_CONCURRENCY,
         schedule: tuple[float, ...] = RETRY_SCHEDULE_SECONDS,
+        trusted_cert_file: Path | None = None,
     ) -> None:
         self._store = store
+        # The app's own receiver may serve HTTPS with a self-signed certificate: deliveries to loopback
+        # endpoints trust that one certificate in addition to the system's authorities.
+        self._trusted_cert_file = trusted_cert_file
+        self._loopback_ssl: tuple[float, ssl.SSLContext] | None = None
         self.timeout = timeout
         self.time_scale = time_scale
         self.schedule = schedule
@@ -103,6 +122,21 @@ class DeliveryEngine:
         if self._session is not None:
             await self._session.close()
             self._session = None
+
+    def _ssl_for(self, endpoint: str) -> ssl.SSLContext | bool:
+        """System trust for every endpoint; plus the local receiver's certificate for loopback ones."""
+        cert = self._trusted_cert_file
+        if cert is None or not is_loopback_url(endpoint):
+            return True
+        try:
+            mtime = cert.stat().st_mtime
+        except OSError:
+            return True
+        if self._loopback_ssl is None or self._loopback_ssl[0] != mtime:
+            context = ssl.create_default_context()
+            context.load_verify_locations(cafile=str(cert))
+            self._loopback_ssl = (mtime, context)
+        return self._loopback_ssl[1]
 
     @property
     def scheduled_count(self) -> int:
@@ -216,6 +250,7 @@ class DeliveryEngine:
                 headers=headers,
                 timeout=aiohttp.ClientTimeout(total=self.timeout),
                 allow_redirects=False,
+                ssl=self._ssl_for(endpoint),
             ) as response:
                 row["response_body"] = await read_limited(response)
                 row["response_status"] = response.status

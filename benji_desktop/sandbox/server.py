@@ -44,8 +44,10 @@ class SandboxServer:
         delivery_timeout: float = 10.0,
         concurrency: int = DEFAULT_CONCURRENCY,
         traffic_per_minute: float | None = None,
+        trusted_cert_file: Path | None = None,
     ) -> None:
         self.data_dir = Path(data_dir)
+        self._trusted_cert_file = trusted_cert_file
         self._secret_store = secret_store
         self.host = host
         self._requested_port = port
@@ -100,7 +102,11 @@ class SandboxServer:
         runner: web.AppRunner | None = None
         try:
             engine = DeliveryEngine(
-                store, timeout=self._delivery_timeout, time_scale=self._time_scale, concurrency=self._concurrency
+                store,
+                timeout=self._delivery_timeout,
+                time_scale=self._time_scale,
+                concurrency=self._concurrency,
+                trusted_cert_file=self._trusted_cert_file,
             )
             for listener in self._listeners:
                 engine.add_listener(listener)

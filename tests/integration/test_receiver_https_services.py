@@ -68,3 +68,22 @@ async def test_https_toggle_restarts_on_the_same_port_and_is_remembered(tmp_path
     finally:
         await again.stop()
         again.close()
+
+
+async def test_sandbox_send_test_reaches_the_https_receiver_and_verifies(tmp_path: Path) -> None:
+    """With HTTPS on, "Use my local receiver" gives an https endpoint: the Sandbox must trust its certificate."""
+    services = AppServices.create(tmp_path, secret_store=MemorySecretStore(), receiver_port=0)
+    await services.start()
+    try:
+        await services.set_receiver_https(True)
+        client = await services.client()
+        created = await client.create_subscription(services.local_receiver_endpoint, 1, "user_partner_connected")
+        await services.remember_subscription("sandbox", created.id, created.endpoint, created.salt)
+        attempt = await client.send_test(created.id)
+        assert attempt.response_status == 200, attempt.error
+        (summary,) = services.captures.page(CaptureFilter(), 0, 10)
+        capture = services.captures.get(summary.id)
+        assert (capture.scheme, capture.verdict) == ("https", "VALID")
+    finally:
+        await services.stop()
+        services.close()
