@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QWidget
 
 from benji_desktop.domain.entities import PILOT_ENTITY_TYPES, EntityType, entity_label, events_for
+from benji_desktop.views.dialog_messages import prepare_message_label, show_message
 from benji_desktop.views.generated.ui_subscription_dialog import Ui_SubscriptionDialog
 
 ALL_EVENTS = "All events"
@@ -76,13 +77,13 @@ class SubscriptionDialog(QDialog):
         super().__init__(parent)
         self.ui = Ui_SubscriptionDialog()
         self.ui.setupUi(self)  # type: ignore[no-untyped-call]
+        prepare_message_label(self.ui.endpoint_message_label)
         self._local_receiver_url = local_receiver_url
         entity_types: list[int] = [int(t) for t in PILOT_ENTITY_TYPES]
         if subscription is not None and subscription.entity_type not in (None, *entity_types):
             entity_types.append(int(subscription.entity_type))  # keep what the platform has, even if unusual
         for value in entity_types:
-            label = entity_label(value).upper() if value in list(EntityType) else entity_label(value)
-            self.ui.entity_type_combo.addItem(label, value)
+            self.ui.entity_type_combo.addItem(entity_label(value), value)
         self.ui.entity_type_combo.currentIndexChanged.connect(self._fill_events)
         self.ui.use_local_receiver_button.setEnabled(bool(local_receiver_url))
         if local_receiver_url:
@@ -146,9 +147,8 @@ class SubscriptionDialog(QDialog):
     def _show_check(self, *_: object) -> EndpointCheck:
         check = check_endpoint(self.ui.endpoint_edit.text())
         typed = bool(self.ui.endpoint_edit.text().strip())
-        self.ui.endpoint_message_label.setText((check.error if typed else "") or check.warning)
         self.ui.endpoint_message_label.setProperty("severity", "error" if check.error else "warning")
-        self.ui.endpoint_message_label.setVisible(bool(self.ui.endpoint_message_label.text()))
+        show_message(self, self.ui.endpoint_message_label, (check.error if typed else "") or check.warning)
         ok_button = self.ui.button_box.button(QDialogButtonBox.StandardButton.Ok)
         if ok_button is not None:
             ok_button.setToolTip(check.error)
@@ -160,14 +160,12 @@ class SubscriptionDialog(QDialog):
     def accept(self) -> None:
         check = check_endpoint(self.ui.endpoint_edit.text())
         if not check.ok:
-            self.ui.endpoint_message_label.setText(check.error)
-            self.ui.endpoint_message_label.setVisible(True)
+            show_message(self, self.ui.endpoint_message_label, check.error)
             self.ui.endpoint_edit.setFocus()
             return
         event = self.event_name()
         if event is not None and any(c.isspace() for c in event):
-            self.ui.endpoint_message_label.setText("An event name cannot contain spaces.")
-            self.ui.endpoint_message_label.setVisible(True)
+            show_message(self, self.ui.endpoint_message_label, "An event name cannot contain spaces.")
             return
         super().accept()
 

@@ -197,8 +197,12 @@ class IpEntriesModel(RecordTableModel):
 
 
 def credentials_text(integration: Any) -> str:
+    """Masked credentials named by the platform's field labels ("Secret key"), in the platform's field order."""
     masked = getattr(integration, "credentials_masked", None) or {}
-    return ", ".join(f"{name}: {value}" for name, value in sorted(masked.items()))
+    fields = list(getattr(integration, "fields", None) or ())
+    labels = {spec.name: spec.label or spec.name for spec in fields}
+    order = [spec.name for spec in fields if spec.name in masked] + sorted(set(masked) - set(labels))
+    return ", ".join(f"{labels.get(name, name)}: {masked[name]}" for name in order)
 
 
 class IntegrationsModel(RecordTableModel):
