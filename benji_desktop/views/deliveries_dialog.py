@@ -9,8 +9,9 @@ from PySide6.QtWidgets import QDialog, QHeaderView, QWidget
 
 from benji_desktop.views.actions import ActionRunner
 from benji_desktop.views.generated.ui_deliveries_dialog import Ui_DeliveriesDialog
-from benji_desktop.views.table_models import RECORD_ROLE, DeliveriesModel, sorted_proxy
+from benji_desktop.views.table_models import RECORD_ROLE, DeliveriesModel, precise_time, sorted_proxy
 from benji_desktop.views.tasks import spawn
+from benji_desktop.views.widgets.sort_arrows import show_sort_arrows
 
 
 class DeliveriesDialog(QDialog):
@@ -28,6 +29,7 @@ class DeliveriesDialog(QDialog):
         self.model = DeliveriesModel(parent=self)
         self.proxy = sorted_proxy(self.model)
         self.ui.deliveries_view.setModel(self.proxy)
+        show_sort_arrows(self.ui.deliveries_view)
         self.ui.deliveries_view.sortByColumn(DeliveriesModel.ATTEMPTED, Qt.SortOrder.DescendingOrder)
         self.ui.deliveries_view.verticalHeader().hide()
         self.ui.deliveries_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -50,11 +52,16 @@ class DeliveriesDialog(QDialog):
         if outcome.ok:
             attempts = outcome.value or []
             self.model.set_records(attempts)
-            failed = sum(1 for a in attempts if a.status != "succeeded")
-            scheduled = [a for a in attempts if a.next_attempt_at]
+            failed = sum(1 for a in attempts if a.status not in ("succeeded", "pending"))
+            scheduled = [
+                a
+                for a in attempts
+                if a.status == "retry_scheduled" and a.next_attempt_at and not self.model.was_retried(a)
+            ]
             summary = f"{len(attempts)} attempt(s), {failed} not successful."
             if scheduled:
-                summary += " A retry is scheduled (5 s, 30 s, 2 min, 10 min, 1 h after failures)."
+                when = ", ".join(precise_time(a.next_attempt_at, milliseconds=False) for a in scheduled)
+                summary += f" Next attempt at {when} (retries 5 s, 30 s, 2 min, 10 min, 1 h after failures)."
             self.ui.summary_label.setText(summary)
         elif outcome.not_available:
             self.ui.summary_label.setText(outcome.message)

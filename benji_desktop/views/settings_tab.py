@@ -15,6 +15,7 @@ from benji_desktop.views import prompts
 from benji_desktop.views.actions import ActionRunner, Outcome
 from benji_desktop.views.presentation import PresentationMode
 from benji_desktop.views.table_models import RECORD_ROLE
+from benji_desktop.views.widgets.sort_arrows import show_sort_arrows
 
 T = TypeVar("T")
 
@@ -130,6 +131,7 @@ class SettingsTab(QWidget):
     @staticmethod
     def fit_columns(view: QTableView, stretch_column: int) -> None:
         """Every column as wide as its content, one column taking the rest; rows one line high."""
+        show_sort_arrows(view)
         header = view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(stretch_column, QHeaderView.ResizeMode.Stretch)

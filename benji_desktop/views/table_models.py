@@ -21,17 +21,31 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 
 
 def local_time(value: datetime | str | None) -> str:
-    """A platform time (aware datetime or ISO-8601 UTC text), shown in the user's local time to the minute."""
+    """A platform time (aware datetime or ISO-8601 UTC text), shown in the user's local time to the second."""
+    moment = _moment(value)
+    if moment is None:
+        return str(value or "")
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+
+
+def precise_time(value: datetime | str | None, *, milliseconds: bool = True) -> str:
+    """Like `local_time` with seconds (and milliseconds): retries 5 s apart must look apart."""
+    moment = _moment(value)
+    if moment is None:
+        return str(value or "")
+    text = moment.astimezone().strftime("%Y-%m-%d %H:%M:%S.%f")
+    return text[:-3] if milliseconds else text[:-7]
+
+
+def _moment(value: datetime | str | None) -> datetime | None:
     if not value:
-        return ""
+        return None
     if isinstance(value, datetime):
-        moment = value
-    else:
-        try:
-            moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-        except ValueError:
-            return str(value)
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+        return value
+    try:
+        return datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None
 
 
 def _time_key(name: str) -> Callable[[Any], str]:
@@ -221,13 +235,52 @@ def _latency(record: Any) -> str:
 
 
 class DeliveriesModel(RecordTableModel):
+    """Each attempt with its own outcome: the platform logs "retry scheduled" on an attempt and never updates
+    it, so an attempt that a later one followed reads "failed (HTTP 500) — retried as attempt 2"."""
+
     ATTEMPTED, ATTEMPT, EVENT, STATUS, RESPONSE, LATENCY, NEXT = range(7)
     COLUMNS = (
-        Column("Attempted", lambda r: local_time(r.attempted_at), _time_key("attempted_at")),
+        Column("Attempted", lambda r: precise_time(r.attempted_at), _time_key("attempted_at")),
         Column("Attempt", _attr("attempt"), lambda r: int(r.attempt)),
         Column("Event", _attr("event")),
         Column("Result", lambda r: str(r.status).replace("_", " ")),
         Column("HTTP status", _attr("response_status"), lambda r: r.response_status or 0),
         Column("Latency", _latency, lambda r: r.latency_ms or 0.0),
-        Column("Next retry", lambda r: local_time(getattr(r, "next_attempt_at", None)), _time_key("next_attempt_at")),
+        Column("Next attempt at", lambda r: "", _time_key("next_attempt_at")),
     )
+
+    def __init__(self, presentation: PresentationMode | None = None, parent: Any = None) -> None:
+        super().__init__(presentation, parent)
+        self._followed: set[tuple[int, int]] = set()  # (delivery_id, attempt) that a later attempt followed
+
+    def set_records(self, records: Sequence[Any]) -> None:
+        self._followed = {
+            (record.delivery_id, record.attempt - 1) for record in records if getattr(record, "attempt", 1) > 1
+        }
+        super().set_records(records)
+
+    def was_retried(self, record: Any) -> bool:
+        return (record.delivery_id, record.attempt) in self._followed
+
+    def display_text(self, record: Any, column: int) -> str:
+        if column == self.STATUS:
+            return self.outcome(record)
+        if column == self.NEXT:
+            scheduled = record.status == "retry_scheduled" and not self.was_retried(record)
+            return precise_time(getattr(record, "next_attempt_at", None), milliseconds=False) if scheduled else ""
+        return super().display_text(record, column)
+
+    def outcome(self, record: Any) -> str:
+        status = str(record.status)
+        answer = f"HTTP {record.response_status}" if record.response_status is not None else "no answer"
+        if status == "succeeded":
+            return f"succeeded ({answer})"
+        if status == "pending":
+            return "pending"
+        if status in ("retry_scheduled", "failed") and self.was_retried(record):
+            return f"failed ({answer}) — retried as attempt {record.attempt + 1}"
+        if status == "retry_scheduled":
+            return f"failed ({answer}) — retry scheduled"
+        if status == "gave_up":
+            return f"failed ({answer}) — gave up, no more retries"
+        return f"{status.replace('_', ' ')} ({answer})"
