@@ -197,11 +197,15 @@ def _all_finite(values: Iterable[Any]) -> bool:
     """orjson writes NaN and infinity as null; `json` keeps them (a tolerance of inf must read back as inf)."""
     for value in values:
         kind = type(value)
-        if kind is float and not math.isfinite(value):
-            return False
-        if kind is dict and not _all_finite(value.values()):
-            return False
-        if (kind is list or kind is tuple) and not _all_finite(value):
+        if kind is float:
+            if not math.isfinite(value):
+                return False
+        elif kind is str or not value:
+            continue
+        elif kind is dict:
+            if not _all_finite(value.values()):
+                return False
+        elif (kind is list or kind is tuple) and not _all_finite(value):
             return False
     return True
 
