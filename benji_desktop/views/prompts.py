@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
+from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
 
 
 async def show_dialog(dialog: QDialog) -> int:
@@ -52,6 +52,34 @@ async def ask_text(
     value = dialog.textValue().strip()
     dialog.deleteLater()
     return value if result == QDialog.DialogCode.Accepted and value else None
+
+
+async def choose_open_file(parent: QWidget | None, title: str, name_filter: str, directory: str = "") -> str | None:
+    """An existing file's path, or None when cancelled (the static `QFileDialog.get*` would nest a loop)."""
+    return await _choose_file(parent, title, name_filter, directory, QFileDialog.AcceptMode.AcceptOpen)
+
+
+async def choose_save_file(parent: QWidget | None, title: str, name_filter: str, suggested: str = "") -> str | None:
+    """The path to write (the dialog asks before replacing a file), or None when cancelled."""
+    return await _choose_file(parent, title, name_filter, suggested, QFileDialog.AcceptMode.AcceptSave)
+
+
+async def _choose_file(
+    parent: QWidget | None, title: str, name_filter: str, start: str, mode: QFileDialog.AcceptMode
+) -> str | None:
+    dialog = QFileDialog(parent, title, "", name_filter)
+    # A platform-native dialog runs its own loop whatever we call; Qt's own dialog honours open().
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+    dialog.setAcceptMode(mode)
+    dialog.setFileMode(
+        QFileDialog.FileMode.ExistingFile if mode == QFileDialog.AcceptMode.AcceptOpen else QFileDialog.FileMode.AnyFile
+    )
+    if start:
+        dialog.selectFile(start)
+    result = await show_dialog(dialog)
+    chosen = dialog.selectedFiles()
+    dialog.deleteLater()
+    return chosen[0] if result == QDialog.DialogCode.Accepted and chosen else None
 
 
 def show_message(parent: QWidget | None, title: str, text: str, *, warning: bool = True) -> QMessageBox:

@@ -36,4 +36,5 @@ async def wait_for_running_tasks(grace_seconds: float = 5.0) -> None:
     for task in still:
         task.cancel()
     if still:
-        await asyncio.gather(*still, return_exceptions=True)
+        # Bounded too: a task whose wake-up failed stays pending whatever we do, and must not hold Quit.
+        await asyncio.wait(still, timeout=1.0)

@@ -12,12 +12,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 
 from benji_desktop.receiver.verification import apply_verification
 from benji_desktop.signature import KnownSalt, canonical_body, signed_headers
 from benji_desktop.storage.captures import Capture, CaptureStore
 from benji_desktop.storage.settings import SettingsStore
+from benji_desktop.views import prompts
 from benji_desktop.views.inspector import InspectorTab, support_bundle
 from benji_desktop.views.inspector.dialogs import TYPED_SALT_LABEL
 
@@ -72,11 +73,11 @@ async def test_support_bundle_from_the_export_menu_and_back_through_import(
     target = tmp_path / "for-support"  # the dialog adds .zip
     asked: list[str] = []
 
-    def save_dialog(_parent, title, name, file_filter):
+    async def save_dialog(_parent, title, file_filter, name):
         asked.append(f"{title}|{name}|{file_filter}")
-        return str(target), file_filter
+        return str(target)
 
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_dialog)
+    monkeypatch.setattr(prompts, "choose_save_file", save_dialog)
     entries = [action.text() for action in tab.ui.export_button.menu().actions()]
     assert "Support bundle…" in entries
     tab.support_bundle_action.trigger()

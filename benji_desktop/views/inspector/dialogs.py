@@ -5,15 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFileDialog, QTableWidget, QTableWidgetItem, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTableWidget, QTableWidgetItem, QWidget
 
 from benji_desktop.domain.masking import mask_secret
 from benji_desktop.receiver.rules import ResponseRule, ResponseRules
 from benji_desktop.signature import KnownSalt
 from benji_desktop.storage.captures import Capture
+from benji_desktop.views import prompts
 from benji_desktop.views.generated.ui_inspector_import_dialog import Ui_InspectorImportDialog
 from benji_desktop.views.generated.ui_inspector_replay_dialog import Ui_InspectorReplayDialog
 from benji_desktop.views.generated.ui_inspector_rules_dialog import Ui_InspectorRulesDialog
+from benji_desktop.views.tasks import spawn
 
 TYPED_SALT_LABEL = "typed salt"
 # Files bigger than this are not pasted into the text box; the import reads them off the loop instead.
@@ -147,14 +149,17 @@ class ImportDialog(QDialog):
         self.ui.button_box.rejected.connect(self.reject)
 
     def _choose_file(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(
+        spawn(self.choose_file())
+
+    async def choose_file(self) -> Path | None:
+        name = await prompts.choose_open_file(
             self,
             "Import captures",
-            "",
             "HAR or JSON (*.har *.json);;Raw HTTP or cURL (*.txt *.http *.sh);;Support bundle (*.zip);;All files (*)",
         )
         if name:
             self.set_file(Path(name))
+        return Path(name) if name else None
 
     def set_file(self, path: Path) -> None:
         self._file_path = path

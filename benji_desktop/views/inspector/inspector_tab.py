@@ -15,7 +15,6 @@ from PySide6.QtCore import QItemSelectionModel, QModelIndex, QRect, QSize, Qt, Q
 from PySide6.QtGui import QAction, QColor, QKeySequence, QPainter
 from PySide6.QtWidgets import (
     QApplication,
-    QFileDialog,
     QHeaderView,
     QMenu,
     QStyle,
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
 from benji_desktop.domain.entities import EVENT_CATALOGUE
 from benji_desktop.signature import KnownSalt, Verdict
 from benji_desktop.storage.captures import Capture, CaptureFilter, CaptureStore
+from benji_desktop.views import prompts
 from benji_desktop.views.actions import ActionRunner
 from benji_desktop.views.clipboard import copy_text
 from benji_desktop.views.generated.ui_inspector_tab import Ui_InspectorTab
@@ -548,9 +548,15 @@ class InspectorTab(QWidget):
         if capture is None or capture.id is None:
             return None
         dialog = ReplayDialog(capture, self.default_replay_url(capture), await self.known_salts(), self)
-        if dialog.exec() != ReplayDialog.DialogCode.Accepted:
+        accepted = await prompts.show_dialog(dialog) == ReplayDialog.DialogCode.Accepted
+        request = dialog.replay_request() if accepted else None
+        dialog.deleteLater()
+        if request is None:
             return None
-        return await self.replay_capture(capture.id, dialog.replay_request())
+        new_id = await self.replay_capture(capture.id, request)
+        if new_id is not None:
+            self.select_capture(new_id)  # the user edited it to see what happens: show that
+        return new_id
 
     async def replay_capture(self, capture_id: int, request: ReplayRequest) -> int | None:
         """Replay through the receiver; the new capture is linked to its parent. Returns its id."""
@@ -610,9 +616,11 @@ class InspectorTab(QWidget):
 
     async def import_dialog(self) -> list[int]:
         dialog = ImportDialog(await self.known_salts(), self)
-        if dialog.exec() != ImportDialog.DialogCode.Accepted:
+        accepted = await prompts.show_dialog(dialog) == ImportDialog.DialogCode.Accepted
+        choice = dialog.import_request() if accepted else None
+        dialog.deleteLater()
+        if choice is None:
             return []
-        choice = dialog.import_request()
         return await self.import_captures(choice.text, choice.file_path, choice.salts, choice.ignore_timestamp)
 
     async def import_captures(
@@ -646,8 +654,8 @@ class InspectorTab(QWidget):
             self.ui.error_label.setText("Select one or more captures to export.")
             return None
         suffix = ".har" if fmt == "har" else ".json"
-        name, _ = QFileDialog.getSaveFileName(
-            self, "Export captures", f"captures{suffix}", "HAR (*.har)" if fmt == "har" else "JSON (*.json)"
+        name = await prompts.choose_save_file(
+            self, "Export captures", "HAR (*.har)" if fmt == "har" else "JSON (*.json)", f"captures{suffix}"
         )
         if not name:
             return None

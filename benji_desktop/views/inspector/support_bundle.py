@@ -8,12 +8,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtWidgets import QFileDialog
-
 from benji_desktop import __version__
 from benji_desktop.receiver.bundle import write_store_bundle
 from benji_desktop.storage.captures import CaptureFilter, CaptureStore
 from benji_desktop.storage.settings import Settings, settings_to_json
+from benji_desktop.views import prompts
 
 if TYPE_CHECKING:
     from benji_desktop.views.inspector.inspector_tab import InspectorTab
@@ -80,7 +79,7 @@ async def export_support_bundle(tab: InspectorTab, path: Path, capture_ids: list
 async def support_bundle_dialog(tab: InspectorTab) -> Path | None:
     """The selected captures, or every capture shown when none is selected."""
     ids = tab.selected_capture_ids() or None
-    name, _ = QFileDialog.getSaveFileName(tab, "Save support bundle", DEFAULT_BUNDLE_NAME, BUNDLE_FILE_FILTER)
+    name = await prompts.choose_save_file(tab, "Save support bundle", BUNDLE_FILE_FILTER, DEFAULT_BUNDLE_NAME)
     if not name:
         return None
     path = Path(name)
