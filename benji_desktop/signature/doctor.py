@@ -231,9 +231,19 @@ def _check_time(diagnosis: _Diagnosis, report: VerificationReport, datetime_coun
         direction = "ahead of" if skew > 0 else "behind"
         outcome = "ignored as asked" if report.timestamp_ignored else "outside"
         diagnosis.finding(
-            f"The datetime is {abs(skew):.0f} s {direction} this computer's clock, "
+            f"The datetime is {human_duration(skew)} {direction} this computer's clock, "
             f"{outcome} the ±{report.tolerance_seconds:.0f} s window."
         )
+
+
+def human_duration(seconds: float) -> str:
+    """A clock skew as a person reads it: seconds up to a day (the window is in seconds), then days
+    ("772 days", not "66685366 s")."""
+    size = abs(seconds)
+    if size <= 86400:
+        return f"{size:.0f} s"
+    days = size / 86400
+    return f"{days:.1f} days" if days < 10 else f"{days:.0f} days"
 
 
 def _stale_cause(report: VerificationReport) -> str:
@@ -250,11 +260,11 @@ def _stale_cause(report: VerificationReport) -> str:
     skew = report.skew_seconds or 0.0
     if skew > 0:
         return (
-            f"The signature is right but the datetime is {skew:.0f} s in the future: one of the two clocks is "
+            f"The signature is right but the datetime is {human_duration(skew)} in the future: one of the clocks is "
             "wrong; sync them (NTP), or ignore the timestamp to check a replay."
         )
     return (
-        f"The signature is right but the datetime is {-skew:.0f} s old: this is a late replay or a clock "
+        f"The signature is right but the datetime is {human_duration(skew)} old: this is a late replay or a clock "
         "problem; sync the clocks, or ignore the timestamp to check an old capture."
     )
 

@@ -189,3 +189,28 @@ def test_other_subscription_role_in_the_main_list_only_explains() -> None:
     assert report.cause and "Sandbox subscription #7" in report.cause
     only_other = verify(BODY, headers_for(sign(BODY, other.salt)), [other], now=NOW)
     assert only_other.verdict is Verdict.NO_SALT and "Sandbox subscription #7" in (only_other.cause or "")
+
+
+@pytest.mark.parametrize(
+    ("skew", "words"),
+    [
+        (-66_685_366, "772 days behind"),
+        (-301, "301 s behind"),
+        (-3 * 3600 - 5, "10805 s behind"),
+        (2 * 86400 + 8640, "2.1 days ahead of"),
+        (-40 * 86400, "40 days behind"),
+    ],
+)
+def test_large_clock_skews_read_in_human_units(skew: int, words: str) -> None:
+    from datetime import timedelta
+    from email.utils import format_datetime
+
+    now = datetime(2026, 3, 1, 12, 0, 0, tzinfo=UTC)
+    body = canonical_body("user_partner_connected", 1, 7)
+    headers = {
+        "x-benji-signature": sign(body, SALT),
+        "x-webhook-datetime": format_datetime(now + timedelta(seconds=skew), usegmt=True),
+    }
+    report = verify(body, headers, [KnownSalt(SALT, "s")], now=now)
+    assert any(words in reason for reason in report.reasons), report.reasons
+    assert "66685366" not in (report.cause or "")
