@@ -6,8 +6,9 @@ import logging
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QListWidgetItem, QMessageBox, QWidget
+from PySide6.QtWidgets import QDialog, QListWidgetItem, QWidget
 
+from benji_desktop.views import prompts
 from benji_desktop.views.generated.ui_known_salts_dialog import Ui_KnownSaltsDialog
 from benji_desktop.views.presentation import PresentationMode
 from benji_desktop.views.tasks import spawn
@@ -112,13 +113,14 @@ class KnownSaltsDialog(QDialog):
         unmatched = self._services.unmatched_capture_count()
         if not unmatched:
             return 0
-        answer = QMessageBox.question(
+        again = await prompts.ask_yes_no(
             self,
             "Re-verify captures",
             f"{unmatched:,} capture{'s' if unmatched != 1 else ''} had no matching salt (NO_SALT or INVALID). "
             "Verify them again with the salts known now?",
+            yes_text="Re-verify",
         )
-        if answer != QMessageBox.StandardButton.Yes:
+        if not again:
             return 0
         self.ui.add_button.setEnabled(False)
         try:

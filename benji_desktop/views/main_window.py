@@ -439,7 +439,9 @@ class MainWindow(QMainWindow):
         """Environment → Known salts…: pick or type the salts signatures are checked with."""
         from benji_desktop.views.known_salts_dialog import KnownSaltsDialog
 
-        KnownSaltsDialog(self.services, self.presentation, self).exec()
+        dialog = KnownSaltsDialog(self.services, self.presentation, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()  # not exec(): a nested loop would re-enter the asyncio loop from the dialog's own tasks
 
     # ----- presentation, help ---------------------------------------------------------------------------
 

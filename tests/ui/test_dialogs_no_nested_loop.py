@@ -15,6 +15,7 @@ from benji_desktop.app import AppServices
 from benji_desktop.secretstore import MemorySecretStore
 from benji_desktop.signature import canonical_body
 from benji_desktop.views.inspector.dialogs import ImportDialog, ReplayDialog
+from benji_desktop.views.known_salts_dialog import KnownSaltsDialog
 from benji_desktop.views.main_window import MainWindow
 from benji_desktop.views.tasks import wait_for_running_tasks
 
@@ -60,6 +61,8 @@ async def test_each_inspector_dialog_opens_cancels_and_the_window_still_quits(da
             ("Edit & replay…", tab.edit_replay_action.trigger, ReplayDialog),
             ("Export → All shown as JSON…", export_all_json.trigger, QFileDialog),
             ("Export → Support bundle…", tab.support_bundle_action.trigger, QFileDialog),
+            ("Known salts…", tab.ui.salts_button.click, KnownSaltsDialog),
+            ("Environment → Known salts…", window.ui.action_known_salts.trigger, KnownSaltsDialog),
         ]
         for _what, open_it, kind in openers:
             open_it()

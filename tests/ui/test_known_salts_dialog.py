@@ -6,16 +6,18 @@ import time
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QLineEdit, QMessageBox
+from PySide6.QtWidgets import QLineEdit
 
 from benji_desktop.app import AppServices
 from benji_desktop.app.services import manual_salt_name
 from benji_desktop.secretstore import MemorySecretStore
 from benji_desktop.signature import canonical_body, signed_headers
 from benji_desktop.storage.captures import Capture
+from benji_desktop.views import prompts
 from benji_desktop.views.inspector import InspectorTab
 from benji_desktop.views.known_salts_dialog import KnownSaltsDialog
 from benji_desktop.views.presentation import PresentationMode
+from benji_desktop.views.tasks import wait_for_running_tasks
 
 PARTNER_SALT = "salt_" + "P" * 32
 
@@ -36,7 +38,12 @@ async def test_a_typed_salt_is_listed_by_label_and_explains_old_captures(
     data_dir: Path, qtbot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     asked: list[str] = []
-    monkeypatch.setattr(QMessageBox, "question", lambda _p, _t, text, *a: asked.append(text) or QMessageBox.Yes)
+
+    async def answer_yes(_parent, _title, text, **_kw):
+        asked.append(text)
+        return True
+
+    monkeypatch.setattr(prompts, "ask_yes_no", answer_yes)
     secrets = MemorySecretStore()
     services = AppServices.create(data_dir, secret_store=secrets, receiver_port=0, with_sandbox=False)
     (capture_id,) = services.captures.add_many([signed_by_partner()])
@@ -82,7 +89,10 @@ async def test_a_typed_salt_is_listed_by_label_and_explains_old_captures(
 async def test_the_inspector_opens_it_and_a_duplicate_label_is_refused(
     data_dir: Path, qtbot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.No)
+    async def answer_no(*_a, **_kw):
+        return False
+
+    monkeypatch.setattr(prompts, "ask_yes_no", answer_no)
     services = AppServices.create(data_dir, secret_store=MemorySecretStore(), receiver_port=0, with_sandbox=False)
     await services.start()
     try:
@@ -90,9 +100,15 @@ async def test_the_inspector_opens_it_and_a_duplicate_label_is_refused(
         tab = InspectorTab.from_services(services)
         qtbot.addWidget(tab)
         opened: list[KnownSaltsDialog] = []
-        monkeypatch.setattr(KnownSaltsDialog, "exec", lambda self: opened.append(self) or 0)
+
+        async def show(dialog):
+            opened.append(dialog)
+            return 0
+
+        monkeypatch.setattr(prompts, "show_dialog", show)
         assert tab.ui.salts_button.isEnabled()
         tab.ui.salts_button.click()
+        await wait_for_running_tasks()
         (dialog,) = opened
         assert dialog.labels() == ["Staging #12"]
         dialog.ui.label_edit.setText("Staging #12")

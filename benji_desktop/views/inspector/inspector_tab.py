@@ -281,13 +281,17 @@ class InspectorTab(QWidget):
         self._presentation.set_enabled(enabled)
 
     def open_known_salts(self) -> None:
+        self._start(self.known_salts_dialog())
+
+    async def known_salts_dialog(self) -> None:
         """Pick or type the salts signatures are checked with (the same dialog as Environment → Known salts…)."""
         if self._services is None:
             return
         from benji_desktop.views.known_salts_dialog import KnownSaltsDialog
 
         dialog = KnownSaltsDialog(self._services, self._presentation, self)
-        dialog.exec()
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        await prompts.show_dialog(dialog)
         if self._selected_id is not None:
             self._show_selected()  # a re-verification may have changed the selected capture's verdict
 
