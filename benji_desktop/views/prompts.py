@@ -6,6 +6,7 @@ Tabs call these through the module (`prompts.ask_yes_no(...)`) so tests can monk
 from __future__ import annotations
 
 import asyncio
+import contextlib
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
@@ -24,7 +25,9 @@ async def show_dialog(dialog: QDialog) -> int:
     try:
         return await finished
     finally:
-        dialog.finished.disconnect(on_finished)
+        # A dialog with WA_DeleteOnClose may be gone by now, and its connections with it.
+        with contextlib.suppress(RuntimeError):
+            dialog.finished.disconnect(on_finished)
 
 
 async def ask_yes_no(parent: QWidget | None, title: str, text: str, *, yes_text: str = "Yes") -> bool:
