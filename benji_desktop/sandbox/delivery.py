@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import ipaddress
 import logging
+import os
 import ssl
 import time
 from collections.abc import Callable
@@ -70,6 +71,24 @@ def is_loopback_url(url: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def connection_problem(error: BaseException, endpoint: str) -> str:
+    """One sentence a user reads ("Could not connect to 127.0.0.1:1 (connection refused)."), not the
+    transport's wording with its class name, "ssl:default" and socket tuples."""
+    where = urlsplit(endpoint).netloc or endpoint
+    cause: BaseException | None = getattr(error, "os_error", None) or error
+    while cause is not None:
+        if isinstance(cause, OSError) and cause.errno:
+            return f"Could not connect to {where} ({os.strerror(cause.errno).lower()})."
+        cause = cause.__cause__ or cause.__context__
+    if isinstance(error, aiohttp.InvalidURL | ValueError):
+        return f"The endpoint {endpoint} is not a URL that can be called."
+    if isinstance(error, aiohttp.ServerDisconnectedError):
+        return f"{where} closed the connection without answering."
+    if isinstance(error, aiohttp.ClientResponseError | aiohttp.ClientPayloadError):
+        return f"{where} sent an answer that is not valid HTTP."
+    return f"Could not connect to {where}."
 
 
 class DeliveryEngine:
@@ -257,7 +276,7 @@ class DeliveryEngine:
         except TimeoutError:
             row["error"] = f"No answer within {self.timeout:g} s."
         except (aiohttp.ClientError, ValueError, OSError) as error:
-            row["error"] = f"{type(error).__name__}: {error}"[:500]
+            row["error"] = connection_problem(error, endpoint)[:500]
         row["latency_ms"] = round((time.perf_counter() - started) * 1000, 3)
         if row["error"] is None and not 200 <= row["response_status"] < 300:
             row["error"] = f"The endpoint answered HTTP {row['response_status']}."

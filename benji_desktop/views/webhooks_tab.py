@@ -335,12 +335,16 @@ class WebhooksTab(SettingsTab):
         )
 
     def _show_test_result(self, subscription: Any, attempt: Any, locally: bool) -> None:
-        result = f"HTTP {attempt.response_status}" if attempt.response_status is not None else "no HTTP answer"
         latency = f" in {attempt.latency_ms:.0f} ms" if attempt.latency_ms is not None else ""
         verdict = "Delivered" if attempt.status == "succeeded" else "Not delivered"
-        sentence = f"{verdict}: {result}{latency} from {subscription.endpoint}."
-        if attempt.error:
-            sentence += f" {attempt.error}"
+        if attempt.response_status is None and attempt.error:
+            sentence = f"{verdict}: {attempt.error}"  # the reason already names the host
+        elif attempt.status == "pending":
+            sentence = f"Sent to {subscription.endpoint}; no answer yet (see Deliveries)."
+        else:
+            sentence = f"{verdict}: HTTP {attempt.response_status}{latency} from {subscription.endpoint}."
+            if attempt.error and attempt.error != f"The endpoint answered HTTP {attempt.response_status}.":
+                sentence += f" {attempt.error}"
         if attempt.status == "retry_scheduled":
             sentence += " The platform will retry (see Deliveries)."
         if locally:
