@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,6 +26,19 @@ def _report_timestamp(capture: Capture) -> datetime | None:
         return None
 
 
+def _body_digest(body: bytes) -> bytes:
+    return hashlib.blake2b(body, digest_size=16).digest()
+
+
+def _different_body_note(capture: Capture, earlier: int) -> str:
+    if capture.parent_id is not None:
+        return f"Replay of #{capture.parent_id} with an edited body: not a repeat of #{earlier}."
+    return (
+        f"Same delivery headers as #{earlier} but a different body: not a repeat (edited or forged; "
+        "at most one of them can carry a valid signature)."
+    )
+
+
 @dataclass(frozen=True)
 class LedgerFinding:
     duplicate_of: int | None
@@ -36,8 +50,9 @@ class DeliveryLedger:
 
     def __init__(self, max_entries: int = MAX_ENTRIES) -> None:
         self.max_entries = max_entries
-        self._by_delivery: OrderedDict[tuple[str, str, str, str], int] = OrderedDict()
-        self._by_signature: OrderedDict[str, int] = OrderedDict()
+        # Each key remembers the first capture that had it and a digest of that capture's body.
+        self._by_delivery: OrderedDict[tuple[str, str, str, str], tuple[int, bytes]] = OrderedDict()
+        self._by_signature: OrderedDict[str, tuple[int, bytes]] = OrderedDict()
         self._latest: OrderedDict[tuple[str, str, str], tuple[datetime, int]] = OrderedDict()
 
     def _remember(self, table: OrderedDict, key: object, value: object) -> None:  # type: ignore[type-arg]
@@ -48,7 +63,8 @@ class DeliveryLedger:
             table.popitem(last=False)
 
     def observe(self, capture: Capture) -> LedgerFinding:
-        """Flag a repeat (same event + entity + datetime, or the same signature) and an out-of-order status."""
+        """Flag a repeat (same event + entity + datetime, or the same signature, over the same body) and an
+        out-of-order status."""
         assert capture.id is not None
         notes: list[str] = []
         duplicate_of: int | None = None
@@ -65,22 +81,32 @@ class DeliveryLedger:
         signature = signature_value.strip() if signature_value else ""
         datetime_text = datetime_value.strip() if datetime_value else ""
         event, entity_id = capture.event, capture.entity_id
+        digest = _body_digest(capture.body) if signature or datetime_text else b""
+        # A repeat is the same delivery again: the same key AND the same body. The same headers over another
+        # body (an edited replay, a forgery) repeats nothing; the note says what it is instead.
+        differs_from: int | None = None
         if event is not None and entity_id is not None and datetime_text:
             key = (event, str(capture.entity_type), entity_id, datetime_text)
-            earlier = self._by_delivery.get(key)
-            if earlier is not None:
-                duplicate_of = earlier
-                notes.append(f"Repeats #{earlier}: same event, entity and x-webhook-datetime (a retry or a resend).")
+            seen = self._by_delivery.get(key)
+            if seen is None:
+                self._remember(self._by_delivery, key, (capture.id, digest))
+            elif seen[1] == digest:
+                duplicate_of = seen[0]
+                notes.append(f"Repeats #{seen[0]}: same event, entity and x-webhook-datetime (a retry or a resend).")
             else:
-                self._remember(self._by_delivery, key, capture.id)
+                differs_from = seen[0]
         if signature:
-            earlier = self._by_signature.get(signature)
-            if earlier is not None:
+            seen = self._by_signature.get(signature)
+            if seen is None:
+                self._remember(self._by_signature, signature, (capture.id, digest))
+            elif seen[1] == digest:
                 if duplicate_of is None:
-                    duplicate_of = earlier
-                    notes.append(f"Repeats #{earlier}: the same x-benji-signature (the same body and salt).")
-            else:
-                self._remember(self._by_signature, signature, capture.id)
+                    duplicate_of = seen[0]
+                    notes.append(f"Repeats #{seen[0]}: the same x-benji-signature (the same body and salt).")
+            elif differs_from is None:
+                differs_from = seen[0]
+        if duplicate_of is None and differs_from is not None:
+            notes.append(_different_body_note(capture, differs_from))
         if event is None or entity_id is None:
             return LedgerFinding(duplicate_of, notes)
         moment = _report_timestamp(capture) or (parse_webhook_datetime(datetime_text) if datetime_text else None)

@@ -100,5 +100,7 @@ async def test_a_replay_to_the_receivers_own_url_is_one_capture(store: CaptureSt
         assert (replayed.source, replayed.parent_id, replayed.body) == ("replay", original, edited)
         assert replayed.remote != "(sent by Benji Desktop)"
         assert replayed.verdict == "INVALID"  # the body changed under the old signature
+        assert replayed.duplicate_of is None  # an edited replay repeats nothing
+        assert any(f"Replay of #{original}" in note for note in replayed.notes)
     finally:
         await receiver.stop()
