@@ -17,6 +17,8 @@ from benji_desktop.views.show_once_dialog import ShowOnceSecretDialog
 from benji_desktop.views.table_models import ApiKeysModel, sorted_proxy
 from benji_desktop.views.tasks import spawn
 
+NAME_REQUIRED = "A name is required."
+
 
 def key_matches_masked(key: str, masked: str) -> bool:
     """Whether a full key is the one a masked form (`prefix…last4`) stands for."""
@@ -81,7 +83,9 @@ class ApiKeysTab(SettingsTab):
 
     async def add_key(self, name: str | None = None) -> Any:
         if name is None:
-            name = await prompts.ask_text(self, "Add API key", "A name that says where the key will be used:")
+            name = await prompts.ask_text(
+                self, "Add API key", "A name that says where the key will be used:", required=NAME_REQUIRED
+            )
         if not name:
             return None
         outcome = await self.act(self._create(name), "create the API key", self.ui.add_key_button)
@@ -111,7 +115,7 @@ class ApiKeysTab(SettingsTab):
         key = self.selected_key()
         if key is None:
             return
-        name = await prompts.ask_text(self, "Rename API key", "New name:", key.name)
+        name = await prompts.ask_text(self, "Rename API key", "New name:", key.name, required=NAME_REQUIRED)
         if not name or name == key.name:
             return
         outcome = await self.act(self._rename(key.id, name), "rename the API key", self.ui.edit_key_button)

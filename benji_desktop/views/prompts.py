@@ -41,11 +41,33 @@ async def ask_yes_no(parent: QWidget | None, title: str, text: str, *, yes_text:
     return answered_yes
 
 
+class _RequiredTextDialog(QInputDialog):
+    """OK with nothing typed keeps the dialog open and says what is missing (it used to close silently)."""
+
+    def __init__(self, parent: QWidget | None, label: str, required: str) -> None:
+        super().__init__(parent)
+        self._label = label
+        self._required = required
+
+    def done(self, result: int) -> None:
+        if result == QDialog.DialogCode.Accepted and self._required and not self.textValue().strip():
+            self.setLabelText(f"{self._label}\n\n⚠ {self._required}")
+            return
+        super().done(result)
+
+
 async def ask_text(
-    parent: QWidget | None, title: str, label: str, text: str = "", *, secret: bool = False
+    parent: QWidget | None,
+    title: str,
+    label: str,
+    text: str = "",
+    *,
+    secret: bool = False,
+    required: str = "",
 ) -> str | None:
-    """The entered text stripped, or None when cancelled or left empty."""
-    dialog = QInputDialog(parent)
+    """The entered text stripped, or None when cancelled or left empty; with `required` (the sentence to
+    show), OK on an empty field keeps the dialog open with that sentence."""
+    dialog = _RequiredTextDialog(parent, label, required)
     dialog.setWindowTitle(title)
     dialog.setLabelText(label)
     dialog.setTextValue(text)

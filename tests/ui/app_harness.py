@@ -69,7 +69,7 @@ class Answers:
         monkeypatch.setattr(prompts, "show_message", self._show_message)
 
     async def _ask_text(
-        self, parent: Any, title: str, label: str, text: str = "", *, secret: bool = False
+        self, parent: Any, title: str, label: str, text: str = "", *, secret: bool = False, required: str = ""
     ) -> str | None:
         self.asked.append(title)
         return self.texts.pop(0) if self.texts else None
