@@ -14,7 +14,7 @@ from PySide6.QtCore import QFile, QIODevice
 from PySide6.QtWidgets import QApplication, QWidget
 
 from benji_desktop.app.services import AppServices
-from benji_desktop.storage.paths import DataLayout
+from benji_desktop.storage.paths import DataLayout, ensure_private_dir, ensure_private_file
 from benji_desktop.views import prompts
 from benji_desktop.views.identity import apply_identity
 from benji_desktop.views.tasks import wait_for_running_tasks
@@ -32,8 +32,8 @@ def configure_logging(layout: DataLayout) -> Path:
     """One rotating file in the data folder; never a secret in it (every layer logs sentences and types)."""
     import logging.handlers  # pickle, queue, socket: not needed before the first paint
 
-    layout.log_dir.mkdir(parents=True, exist_ok=True)
-    path = log_file_path(layout)
+    ensure_private_dir(layout.log_dir)  # 0700: a rolled-over log file is private too
+    path = ensure_private_file(log_file_path(layout))
     root = logging.getLogger()
     if not any(getattr(h, "baseFilename", None) == str(path) for h in root.handlers):
         handler = logging.handlers.RotatingFileHandler(path, maxBytes=2_000_000, backupCount=3, encoding="utf-8")
