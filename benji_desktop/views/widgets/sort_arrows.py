@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QApplication, QProxyStyle, QStyle, QStyleOption, QTableView, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QProxyStyle,
+    QStyle,
+    QStyleOption,
+    QStyleOptionHeader,
+    QTableView,
+    QWidget,
+)
 
 _shared: list[SortArrowStyle] = []
 
@@ -15,11 +23,11 @@ class SortArrowStyle(QProxyStyle):
     def drawPrimitive(
         self, element: QStyle.PrimitiveElement, option: QStyleOption, painter: Any, widget: QWidget | None = None
     ) -> None:
-        if element == QStyle.PrimitiveElement.PE_IndicatorHeaderArrow and hasattr(option, "sortIndicator"):
-            indicator = type(option.sortIndicator)
-            flipped = {indicator.SortUp: indicator.SortDown, indicator.SortDown: indicator.SortUp}
+        if element == QStyle.PrimitiveElement.PE_IndicatorHeaderArrow and isinstance(option, QStyleOptionHeader):
+            arrow = QStyleOptionHeader.SortIndicator
+            flipped = {arrow.SortUp: arrow.SortDown, arrow.SortDown: arrow.SortUp}
             if option.sortIndicator in flipped:
-                option = type(option)(option)  # a copy: the header reuses its option for the next section
+                option = QStyleOptionHeader(option)  # a copy: the header reuses its option for the next section
                 option.sortIndicator = flipped[option.sortIndicator]
         super().drawPrimitive(element, option, painter, widget)
 
