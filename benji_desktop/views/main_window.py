@@ -431,6 +431,9 @@ class MainWindow(QMainWindow):
             row = model.row_of(capture_id) if model is not None else 0
             listed = row is not None and (model is None or row < model.rowCount())
             if listed and select(capture_id) and selected() == capture_id:
+                focus_captures: Any = getattr(self.inspector_tab, "focus_captures", None)
+                if callable(focus_captures):
+                    focus_captures()  # else the first text field (Forward to:) has the keys, Ctrl+E among them
                 return True
             await asyncio.sleep(0.05)
         return False

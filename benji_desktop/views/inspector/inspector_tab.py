@@ -11,11 +11,12 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QRect, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QColor, QKeySequence, QPainter
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QColor, QKeyEvent, QKeySequence, QPainter
 from PySide6.QtWidgets import (
     QApplication,
     QHeaderView,
+    QLineEdit,
     QMenu,
     QStyle,
     QStyledItemDelegate,
@@ -102,6 +103,29 @@ class VerdictBadgeDelegate(QStyledItemDelegate):
         return QSize(max(size.width(), option.fontMetrics.horizontalAdvance("MALFORMED") + 20), size.height())
 
 
+class ControlKeysOverFields(QObject):
+    """A text field claims some Ctrl keys for editing (Ctrl+E is end-of-line on Linux) before any shortcut sees
+    them; in the Inspector its actions' Ctrl shortcuts win, wherever the focus is. Plain letters still type."""
+
+    def __init__(self, owner: QWidget) -> None:
+        super().__init__(owner)
+        self._owner = owner
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() != QEvent.Type.ShortcutOverride or not isinstance(event, QKeyEvent):
+            return False
+        if not event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            return False
+        pressed = QKeySequence(event.keyCombination())
+        for action in self._owner.actions():
+            if action.isEnabled() and any(
+                pressed.matches(key) == QKeySequence.SequenceMatch.ExactMatch for key in action.shortcuts()
+            ):
+                event.ignore()  # not overridden: the shortcut map gets the key
+                return True
+        return False
+
+
 class InspectorTab(QWidget):
     """The window onto the receiver's captures.
 
@@ -166,6 +190,9 @@ class InspectorTab(QWidget):
         self.ui.forward_edit.editingFinished.connect(self._apply_forward_url)
 
         self._create_actions()
+        self._control_keys = ControlKeysOverFields(self)
+        for field in self.findChildren(QLineEdit):
+            field.installEventFilter(self._control_keys)
         self.set_receiver(receiver)
         self._update_count_label()
         self._update_action_state()
@@ -418,6 +445,10 @@ class InspectorTab(QWidget):
         self.apply_filter(inline=True)  # an indexed column: as cheap as no filter
         where = f" ({endpoint})" if endpoint else ""
         self.ui.error_label.setText(f"Showing captures for subscription #{subscription_id}{where}; Clear shows all.")
+
+    def focus_captures(self) -> None:
+        """The list takes the keyboard (J/K, Ctrl+E…) when the window shows a capture, not the first text field."""
+        self.ui.table_view.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def focus_filter(self) -> None:
         self.ui.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
