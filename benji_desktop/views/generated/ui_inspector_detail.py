@@ -170,6 +170,7 @@ class Ui_InspectorDetail(object):
 
     def retranslateUi(self, InspectorDetail):
         self.title_label.setText(QCoreApplication.translate("InspectorDetail", u"Select a capture to see its details", None))
+        self.detail_tabs.setStyleSheet(QCoreApplication.translate("InspectorDetail", u"QTabBar::tab { padding: 4px 8px; }", None))
         self.detail_tabs.setTabText(self.detail_tabs.indexOf(self.overview_page), QCoreApplication.translate("InspectorDetail", u"Overview", None))
         ___qtablewidgetitem = self.headers_table.horizontalHeaderItem(0)
         ___qtablewidgetitem.setText(QCoreApplication.translate("InspectorDetail", u"Name", None))
@@ -188,7 +189,10 @@ class Ui_InspectorDetail(object):
         ___qtablewidgetitem3.setText(QCoreApplication.translate("InspectorDetail", u"Value", None))
         self.response_body_edit.setPlaceholderText(QCoreApplication.translate("InspectorDetail", u"The response body sent back to the caller", None))
         self.detail_tabs.setTabText(self.detail_tabs.indexOf(self.response_page), QCoreApplication.translate("InspectorDetail", u"Response", None))
-        self.detail_tabs.setTabText(self.detail_tabs.indexOf(self.forward_page), QCoreApplication.translate("InspectorDetail", u"Forward / Replay", None))
+        self.detail_tabs.setTabText(self.detail_tabs.indexOf(self.forward_page), QCoreApplication.translate("InspectorDetail", u"Forward", None))
+#if QT_CONFIG(tooltip)
+        self.detail_tabs.setTabToolTip(self.detail_tabs.indexOf(self.forward_page), QCoreApplication.translate("InspectorDetail", u"Where this capture was forwarded, and its replays", None))
+#endif // QT_CONFIG(tooltip)
         pass
     # retranslateUi
 

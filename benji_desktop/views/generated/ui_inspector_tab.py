@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QHBox
     QPushButton, QSizePolicy, QSpacerItem, QSplitter,
     QTableView, QToolButton, QVBoxLayout, QWidget)
 
+from benji_desktop.views.widgets.elided_label import ElidedLabel
+
 class Ui_InspectorTab(object):
     def setupUi(self, InspectorTab):
         if not InspectorTab.objectName():
@@ -176,16 +178,10 @@ class Ui_InspectorTab(object):
 
         self.status_layout.addWidget(self.count_label)
 
-        self.error_label = QLabel(InspectorTab)
+        self.error_label = ElidedLabel(InspectorTab)
         self.error_label.setObjectName(u"error_label")
-        self.error_label.setWordWrap(True)
-        self.error_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
 
         self.status_layout.addWidget(self.error_label)
-
-        self.status_spacer = QSpacerItem(20, 10, QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
-
-        self.status_layout.addItem(self.status_spacer)
 
         self.busy_bar = QProgressBar(InspectorTab)
         self.busy_bar.setObjectName(u"busy_bar")
@@ -197,6 +193,7 @@ class Ui_InspectorTab(object):
 
         self.status_layout.addWidget(self.busy_bar)
 
+        self.status_layout.setStretch(1, 1)
 
         self.main_layout.addLayout(self.status_layout)
 
@@ -219,7 +216,10 @@ class Ui_InspectorTab(object):
         InspectorTab.setWindowTitle(QCoreApplication.translate("InspectorTab", u"Inspector", None))
         self.receiver_label.setText(QCoreApplication.translate("InspectorTab", u"Receiver: not running", None))
         self.forward_label.setText(QCoreApplication.translate("InspectorTab", u"Forward to:", None))
-        self.forward_edit.setPlaceholderText(QCoreApplication.translate("InspectorTab", u"http://127.0.0.1:3000/webhooks (empty = do not forward)", None))
+        self.forward_edit.setPlaceholderText(QCoreApplication.translate("InspectorTab", u"e.g. http://localhost:3000/hook", None))
+#if QT_CONFIG(tooltip)
+        self.forward_edit.setToolTip(QCoreApplication.translate("InspectorTab", u"Every capture is also sent on to this URL (your own endpoint); empty: not forwarded", None))
+#endif // QT_CONFIG(tooltip)
         self.salts_button.setText(QCoreApplication.translate("InspectorTab", u"Known &salts\u2026", None))
 #if QT_CONFIG(tooltip)
         self.salts_button.setToolTip(QCoreApplication.translate("InspectorTab", u"Pick or type the salts signatures are checked with", None))

@@ -98,9 +98,14 @@ class VerdictBadgeDelegate(QStyledItemDelegate):
         painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
         painter.restore()
 
+    @staticmethod
+    def badge_width(metrics: Any) -> int:
+        """Room for the widest badge (bold MALFORMED) and its margins."""
+        return metrics.horizontalAdvance("MALFORMED") * 11 // 10 + 12
+
     def sizeHint(self, option: QStyleOptionViewItem, index: ModelIndex) -> QSize:
         size = super().sizeHint(option, index)
-        return QSize(max(size.width(), option.fontMetrics.horizontalAdvance("MALFORMED") + 20), size.height())
+        return QSize(max(size.width(), self.badge_width(option.fontMetrics)), size.height())
 
 
 class ControlKeysOverFields(QObject):
@@ -167,9 +172,11 @@ class InspectorTab(QWidget):
         self._size_columns()
         self.detail = CaptureDetailPane(self.ui.detail_container)
         self.ui.detail_layout.addWidget(self.detail)
-        self.ui.splitter.setStretchFactor(0, 3)
-        self.ui.splitter.setStretchFactor(1, 2)
-        self.ui.splitter.setSizes([820, 460])
+        # The list gets most of the room, and most of any extra: at the default 1100 px window it shows every
+        # column without a horizontal scroll bar and the detail tabs still fit.
+        self.ui.splitter.setStretchFactor(0, 2)
+        self.ui.splitter.setStretchFactor(1, 1)
+        self.ui.splitter.setSizes([660, 340])
 
         self._fill_filter_choices()
         self._search_timer = QTimer(self)
@@ -222,18 +229,24 @@ class InspectorTab(QWidget):
     def _size_columns(self) -> None:
         header = self.ui.table_view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        widths = {
-            COLUMN_TIME: 90,
-            COLUMN_METHOD: 58,
-            COLUMN_PATH: 120,
-            COLUMN_EVENT: 185,
-            COLUMN_ENTITY: 110,
-            COLUMN_VERDICT: 92,
-            COLUMN_STATUS: 70,
-            COLUMN_FLAGS: 70,
+        # Widths from the font (not fixed pixels): each column fits a usual value or its title. Event takes the
+        # room that is left (eliding a long name, whole in its tooltip), so the list never scrolls sideways.
+        metrics = self.fontMetrics()
+        padding = metrics.horizontalAdvance("M")
+        samples = {
+            COLUMN_TIME: "00:00:00.000",
+            COLUMN_METHOD: "Method",
+            COLUMN_PATH: "/webhooks/ben",
+            COLUMN_ENTITY: "Transaction 0",
+            COLUMN_STATUS: "Response",
+            COLUMN_FLAGS: "replay…",
         }
-        for column, width in widths.items():
-            self.ui.table_view.setColumnWidth(column, width)
+        for column, sample in samples.items():
+            self.ui.table_view.setColumnWidth(column, metrics.horizontalAdvance(sample) + padding)
+        self.ui.table_view.setColumnWidth(COLUMN_VERDICT, VerdictBadgeDelegate.badge_width(metrics) + padding // 2)
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(COLUMN_EVENT, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(padding * 3)
         # A fixed row height lets the view skip measuring rows it never shows (100,000 rows stay cheap).
         vertical = self.ui.table_view.verticalHeader()
         vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
