@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, QRect, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QColor, QKeyEvent, QKeySequence, QPainter
+from PySide6.QtGui import QAction, QColor, QFontMetrics, QKeyEvent, QKeySequence, QPainter
 from PySide6.QtWidgets import (
     QApplication,
     QHeaderView,
@@ -99,7 +99,7 @@ class VerdictBadgeDelegate(QStyledItemDelegate):
         painter.restore()
 
     @staticmethod
-    def badge_width(metrics: Any) -> int:
+    def badge_width(metrics: QFontMetrics) -> int:
         """Room for the widest badge (bold MALFORMED) and its margins."""
         return metrics.horizontalAdvance("MALFORMED") * 11 // 10 + 12
 
