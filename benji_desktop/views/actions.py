@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
@@ -66,6 +67,7 @@ class ActionRunner(QObject):
         super().__init__(parent)
         self._status_bar = status_bar
         self._running = 0
+        self._notice_until = 0.0  # monotonic time until which a notice owns the status bar
         self.last_error = ""
         self.progress = QProgressBar()
         self.progress.setRange(0, 0)  # indeterminate: we never know how long the network takes
@@ -81,7 +83,14 @@ class ActionRunner(QObject):
     def busy(self) -> bool:
         return self._running > 0
 
-    def show_status(self, text: str, timeout_ms: int = 8000) -> None:
+    def show_status(self, text: str, timeout_ms: int = 8000, *, routine: bool = False) -> None:
+        """Show `text` in the status bar. A notice (the default) stays for its whole timeout: a routine
+        progress line ("Working: …", "Done: …") from some background refresh never replaces it early."""
+        now = time.monotonic()
+        if routine and now < self._notice_until:
+            return
+        if not routine:
+            self._notice_until = now + timeout_ms / 1000 if timeout_ms > 0 else 0.0
         if self._status_bar is not None:
             self._status_bar.showMessage(text, timeout_ms)
         self.message_shown.emit(text)
@@ -111,7 +120,7 @@ class ActionRunner(QObject):
         for control in disabled:
             control.setEnabled(False)
         self._change_busy(+1)
-        self.show_status(f"Working: {what}…", 0)
+        self.show_status(f"Working: {what}…", 0, routine=True)
         errors = _platform_error_types()
         try:
             value = await work
@@ -138,7 +147,7 @@ class ActionRunner(QObject):
             if message_label is not None:
                 message_label.setVisible(False)
             log.info("done: %s", what)
-            self.show_status(f"Done: {what}.", 4000)
+            self.show_status(f"Done: {what}.", 4000, routine=True)
             return Outcome(True, value=value)
         finally:
             self._change_busy(-1)
