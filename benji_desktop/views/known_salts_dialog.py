@@ -66,7 +66,8 @@ class KnownSaltsDialog(QDialog):
 
     def selected_label(self) -> str | None:
         item = self.ui.salts_list.currentItem()
-        return item.data(LABEL_ROLE) if item is not None else None
+        label = item.data(LABEL_ROLE) if item is not None else None
+        return label if isinstance(label, str) else None
 
     def _show_selected(self) -> None:
         label = self.selected_label()

@@ -266,6 +266,7 @@ class MainWindow(QMainWindow):
     def _connect_tab(self, attribute: str, tab: Any) -> None:
         if attribute == "webhooks_tab":
             tab.local_capture_received.connect(lambda capture_id: spawn(self.show_capture(capture_id)))
+            tab.captures_requested.connect(self.show_subscription_captures)
         if self.services.started:
             self._connect_started(attribute, tab)
 
@@ -418,6 +419,12 @@ class MainWindow(QMainWindow):
 
     def select_tab(self, widget: QWidget) -> None:
         self.ui.tab_widget.setCurrentWidget(widget)
+
+    def show_subscription_captures(self, subscription_id: int, endpoint: str) -> None:
+        """Webhooks → Captures: the Inspector, showing only what that subscription's salt verified."""
+        inspector: Any = self.inspector_tab
+        self.select_tab(inspector)
+        inspector.filter_by_subscription(subscription_id, endpoint)
 
     async def show_capture(self, capture_id: int) -> bool:
         """After a test to the local receiver: the Inspector, with that capture selected (once it is listed)."""

@@ -48,6 +48,8 @@ class WebhooksTab(SettingsTab):
 
     #: A test delivery landed in this app's receiver: the window shows it in the Inspector.
     local_capture_received = Signal(int)
+    #: The user asked to see what arrived for a subscription (id, endpoint): the Inspector filters on it.
+    captures_requested = Signal(int, str)
 
     def __init__(
         self,
@@ -79,6 +81,7 @@ class WebhooksTab(SettingsTab):
         self.ui.toggle_active_button.clicked.connect(lambda: spawn(self.toggle_active_selected()))
         self.ui.send_test_button.clicked.connect(lambda: spawn(self.send_test_selected()))
         self.ui.deliveries_button.clicked.connect(lambda: spawn(self.show_deliveries()))
+        self.ui.show_captures_button.clicked.connect(self.show_captures_selected)
         self.ui.rotate_salt_button.clicked.connect(lambda: spawn(self.rotate_salt_selected()))
         self.ui.refresh_button.clicked.connect(lambda: spawn(self.refresh()))
         self.ui.reveal_salt_button.toggled.connect(self._reveal_toggled)
@@ -99,6 +102,11 @@ class WebhooksTab(SettingsTab):
 
     def selected_subscription(self) -> Any:
         return self.selected_record(self.ui.subscriptions_view)
+
+    def show_captures_selected(self) -> None:
+        subscription = self.selected_subscription()
+        if subscription is not None:
+            self.captures_requested.emit(subscription.id, subscription.endpoint)
 
     def select_subscription(self, subscription_id: int) -> None:
         row = self.model.row_of(lambda s: s.id == subscription_id)
@@ -128,6 +136,7 @@ class WebhooksTab(SettingsTab):
             self.ui.toggle_active_button,
             self.ui.send_test_button,
             self.ui.deliveries_button,
+            self.ui.show_captures_button,
             self.ui.rotate_salt_button,
             self.ui.copy_salt_button,
         ):

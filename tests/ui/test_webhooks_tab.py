@@ -153,3 +153,30 @@ async def test_an_open_delivery_log_reloads_when_the_sandbox_logs_an_attempt(dat
         await client.send_test(tab.selected_subscription().id)  # sent by something other than this dialog
         await wait_until(lambda: dialog.model.rowCount() == 1)
         dialog.close()
+
+
+async def test_captures_button_shows_only_that_subscriptions_captures(data_dir: Path, monkeypatch) -> None:
+    answers = Answers(monkeypatch)
+    async with running_window(data_dir) as window:
+        tab = window.webhooks_tab
+        window.select_tab(tab)
+        answers.dialog_scripts.append(fill_with_local_receiver(EntityType.USER, "user_partner_connected"))
+        user_hook = await tab.add_subscription()
+        answers.dialog_scripts.append(fill_with_local_receiver(EntityType.TRANSACTION, "transaction_created"))
+        transaction_hook = await tab.add_subscription()
+        assert user_hook is not None and transaction_hook is not None
+        for subscription in (user_hook, transaction_hook, user_hook):
+            window.select_tab(tab)
+            tab.select_subscription(subscription.id)
+            assert (await tab.send_test_selected()).response_status == 200
+        await wait_until(lambda: window.services.captures.count() == 3)
+
+        window.select_tab(tab)
+        tab.select_subscription(user_hook.id)
+        assert tab.ui.show_captures_button.isEnabled()
+        tab.ui.show_captures_button.click()
+        inspector = window.inspector_tab
+        assert window.ui.tab_widget.currentWidget() is inspector
+        await wait_until(lambda: inspector.model.rowCount() == 2)
+        events = {str(inspector.model.index(row, 3).data()) for row in range(inspector.model.rowCount())}
+        assert events == {"user_partner_connected"}

@@ -59,6 +59,11 @@ class Ui_WebhooksTab(object):
 
         self.actions_layout.addWidget(self.deliveries_button)
 
+        self.show_captures_button = QPushButton(WebhooksTab)
+        self.show_captures_button.setObjectName(u"show_captures_button")
+
+        self.actions_layout.addWidget(self.show_captures_button)
+
         self.rotate_salt_button = QPushButton(WebhooksTab)
         self.rotate_salt_button.setObjectName(u"rotate_salt_button")
 
@@ -144,6 +149,10 @@ class Ui_WebhooksTab(object):
         self.toggle_active_button.setText(QCoreApplication.translate("WebhooksTab", u"Ac&tivate / Pause", None))
         self.send_test_button.setText(QCoreApplication.translate("WebhooksTab", u"&Send test", None))
         self.deliveries_button.setText(QCoreApplication.translate("WebhooksTab", u"Deli&veries\u2026", None))
+#if QT_CONFIG(tooltip)
+        self.show_captures_button.setToolTip(QCoreApplication.translate("WebhooksTab", u"Open the Inspector showing only what this subscription's salt verified", None))
+#endif // QT_CONFIG(tooltip)
+        self.show_captures_button.setText(QCoreApplication.translate("WebhooksTab", u"Ca&ptures", None))
         self.rotate_salt_button.setText(QCoreApplication.translate("WebhooksTab", u"Rotate sa&lt\u2026", None))
         self.reveal_salt_button.setText(QCoreApplication.translate("WebhooksTab", u"Reveal salt", None))
         self.copy_salt_button.setText(QCoreApplication.translate("WebhooksTab", u"Copy salt", None))
