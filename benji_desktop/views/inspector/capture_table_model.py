@@ -28,6 +28,18 @@ HEADERS = ("Time", "Method", "Path", "Event", "Entity", "Verdict", "Response", "
 SUMMARY_ROLE = Qt.ItemDataRole.UserRole + 1
 CAPTURE_ID_ROLE = Qt.ItemDataRole.UserRole + 2
 
+# Plain ints: a view asks `data()` for ~6 roles of every visible cell on every repaint, so the role test is a
+# set lookup and most roles are answered None before any row is looked up.
+_DISPLAY_ROLE = int(Qt.ItemDataRole.DisplayRole)
+_TOOLTIP_ROLE = int(Qt.ItemDataRole.ToolTipRole)
+_FOREGROUND_ROLE = int(Qt.ItemDataRole.ForegroundRole)
+_ALIGNMENT_ROLE = int(Qt.ItemDataRole.TextAlignmentRole)
+_ANSWERED_ROLES = frozenset(
+    {_DISPLAY_ROLE, int(SUMMARY_ROLE), int(CAPTURE_ID_ROLE), _TOOLTIP_ROLE, _FOREGROUND_ROLE, _ALIGNMENT_ROLE}
+)
+_CENTRED = int(Qt.AlignmentFlag.AlignCenter)
+_ERROR_STATUS_COLOUR = QColor("#c62828")
+
 VERDICT_COLOURS = {
     "VALID": "#2e7d32",
     "INVALID": "#c62828",
@@ -42,6 +54,9 @@ ModelIndex = QModelIndex | QPersistentModelIndex
 # Concurrent requests are committed in about the order they arrived, not exactly; rows that are this close
 # still go on top in one insert (the tab re-checks its selection after each batch).
 OUT_OF_ORDER_SLACK_SECONDS = 5.0
+
+# Display strings are kept per capture id; past this many (a long scroll) the cache starts again.
+MAX_CACHED_TEXTS = 4000
 
 
 def verdict_colour(verdict: str | None) -> QColor:
@@ -72,8 +87,10 @@ class CaptureTableModel(QAbstractTableModel):
     """Rows are `store.page` blocks kept in a small LRU cache; `rowCount` is `store.count(filter)`.
 
     The store does the filtering in SQL, so no proxy ever sees every row. Live captures arrive through
-    `enqueue`; they are flushed at most every `flush_interval_ms` with one `beginInsertRows` per batch so a
-    burst costs one repaint, and persistent indexes (the selection) move down with the inserted rows.
+    `enqueue`: the first after a quiet spell is listed at once, later ones at most every `flush_interval_ms`
+    with one `beginInsertRows` per batch, so a burst costs about four repaints a second, and persistent
+    indexes (the selection) move down with the inserted rows. Each row's display strings are formatted
+    once, not on every repaint.
     """
 
     rows_inserted_in_batch = Signal(int)  # how many rows one flush added (0 when none matched)
@@ -84,7 +101,7 @@ class CaptureTableModel(QAbstractTableModel):
         *,
         block_size: int = 200,
         max_blocks: int = 6,
-        flush_interval_ms: int = 100,
+        flush_interval_ms: int = 250,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -98,10 +115,16 @@ class CaptureTableModel(QAbstractTableModel):
         self._blocks: OrderedDict[int, list[CaptureSummary]] = OrderedDict()
         self._pending: list[CaptureSummary] = []
         self._generation = 0  # bumped by every filter change, so an older background listing is dropped
+        self._flush_interval = flush_interval_ms / 1000
+        self._last_flush_at = 0.0  # time.monotonic() of the last flush
         self._flush_timer = QTimer(self)
         self._flush_timer.setSingleShot(True)
-        self._flush_timer.setInterval(flush_interval_ms)
         self._flush_timer.timeout.connect(self.flush_pending)
+        self._texts: dict[int, tuple[str, ...]] = {}  # capture id -> its display string per column
+        self._texts_day = datetime.now().date()  # times of today's captures are shown without the date
+        self._last_row = -1  # the row `data()` looked up last (a repaint asks for each cell's roles in turn)
+        self._last_summary: CaptureSummary | None = None
+        self._last_texts: tuple[str, ...] = ()
         self.page_queries = 0  # how many times the store was asked for a page (tests and diagnostics)
 
     # -- what the view asks -------------------------------------------------------------------------
@@ -118,28 +141,53 @@ class CaptureTableModel(QAbstractTableModel):
         return None
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid():
+        if role not in _ANSWERED_ROLES or not index.isValid():
             return None
-        summary = self.summary_at(index.row())
+        row = index.row()
+        if row == self._last_row:
+            summary, texts = self._last_summary, self._last_texts
+        else:
+            summary = self.summary_at(row)
+            if summary is None:
+                return None
+            texts = self._texts_of(summary)
+            self._last_row, self._last_summary, self._last_texts = row, summary, texts
         if summary is None:
             return None
         column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(summary, column)
+        if role == _DISPLAY_ROLE:
+            return texts[column]
         if role == SUMMARY_ROLE:
             return summary
         if role == CAPTURE_ID_ROLE:
             return summary.id
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == _TOOLTIP_ROLE:
             if column == COLUMN_TIME:
                 return datetime.fromtimestamp(summary.received_at).isoformat(sep=" ", timespec="milliseconds")
             if column in (COLUMN_FLAGS, COLUMN_PATH):
-                return self._display(summary, column) or None
-        if role == Qt.ItemDataRole.ForegroundRole and column == COLUMN_STATUS and summary.response_status:
-            return QColor("#c62828") if summary.response_status >= 400 else None
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in (COLUMN_STATUS, COLUMN_METHOD):
-            return int(Qt.AlignmentFlag.AlignCenter)
+                return texts[column] or None
+        if role == _FOREGROUND_ROLE and column == COLUMN_STATUS and summary.response_status:
+            return _ERROR_STATUS_COLOUR if summary.response_status >= 400 else None
+        if role == _ALIGNMENT_ROLE and column in (COLUMN_STATUS, COLUMN_METHOD):
+            return _CENTRED
         return None
+
+    def _texts_of(self, summary: CaptureSummary) -> tuple[str, ...]:
+        texts = self._texts.get(summary.id)
+        if texts is None:
+            if len(self._texts) >= MAX_CACHED_TEXTS:
+                self._texts.clear()
+            texts = tuple(self._display(summary, column) for column in range(len(HEADERS)))
+            self._texts[summary.id] = texts
+        return texts
+
+    def _forget_looked_up_rows(self) -> None:
+        """Rows moved or changed: the next `data()` looks its row up again (and a new day re-formats times)."""
+        self._last_row, self._last_summary, self._last_texts = -1, None, ()
+        today = datetime.now().date()
+        if today != self._texts_day:
+            self._texts.clear()
+            self._texts_day = today
 
     @staticmethod
     def _display(summary: CaptureSummary, column: int) -> str:
@@ -245,6 +293,8 @@ class CaptureTableModel(QAbstractTableModel):
         already_listed = self._snapshot_id
         self.beginResetModel()
         self._blocks.clear()
+        self._texts.clear()  # ids can be stored again after a clear-all; strings are cheap to make once more
+        self._forget_looked_up_rows()
         if first_page is not None:
             self._blocks[0] = first_page
         self._snapshot_id = snapshot_id
@@ -283,6 +333,8 @@ class CaptureTableModel(QAbstractTableModel):
                     fresh = self._store.summary(capture_id)
                     if fresh is not None:
                         block[offset] = fresh
+                    self._texts.pop(capture_id, None)
+                    self._forget_looked_up_rows()
                     row = block_number * self._block_size + offset
                     self.dataChanged.emit(self.index(row, 0), self.index(row, len(HEADERS) - 1))
                     return
@@ -293,7 +345,9 @@ class CaptureTableModel(QAbstractTableModel):
         """Called from the receiver's listener (on the loop): queue it; the timer flushes the queue."""
         self._pending.append(summary)
         if not self._flush_timer.isActive():
-            self._flush_timer.start()
+            # After a quiet spell the capture is listed at once; while a burst lasts, at most once per interval.
+            wait = self._last_flush_at + self._flush_interval - time.monotonic()
+            self._flush_timer.start(max(0, round(wait * 1000)))
 
     def flush_pending(self, through: int | None = None) -> None:
         """Insert every capture above the snapshot up to the newest one notified, or up to `through` (a
@@ -301,6 +355,7 @@ class CaptureTableModel(QAbstractTableModel):
         snapshot, this adds the ones after it, then moves the snapshot."""
         if not self._pending and through is None:
             return
+        self._last_flush_at = time.monotonic()
         pending, self._pending = self._pending, []
         newest = max([summary.id for summary in pending] + ([through] if through is not None else []))
         if newest <= self._snapshot_id:
@@ -320,6 +375,7 @@ class CaptureTableModel(QAbstractTableModel):
         self.beginInsertRows(QModelIndex(), 0, len(new_rows) - 1)
         self._shift_cache(new_rows)
         self._count += len(new_rows)
+        self._forget_looked_up_rows()
         self.endInsertRows()
         self.rows_inserted_in_batch.emit(len(new_rows))
 
