@@ -23,11 +23,12 @@ def distinct_colours(image: QImage, step: int = 8) -> int:
 
 @pytest.mark.slow
 def test_screenshot_command_writes_one_png_per_tab_at_the_asked_size(tmp_path: Path) -> None:
+    # 1100 wide: the default window width; the Webhooks toolbar needs about 1035 px.
     out = tmp_path / "shots"
     own_data = tmp_path / "own-data"
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "BENJI_DESKTOP_DATA_DIR": str(own_data)}
     result = subprocess.run(
-        [sys.executable, "-m", "benji_desktop", "screenshot", "--out", str(out), "--size", "1024x640"],
+        [sys.executable, "-m", "benji_desktop", "screenshot", "--out", str(out), "--size", "1100x680"],
         capture_output=True,
         text=True,
         env=env,
@@ -39,7 +40,7 @@ def test_screenshot_command_writes_one_png_per_tab_at_the_asked_size(tmp_path: P
     for name in EXPECTED:
         image = QImage(str(out / name))
         assert not image.isNull(), name
-        assert (image.width(), image.height()) == (1024, 640), name
+        assert (image.width(), image.height()) == (1100, 680), name
         assert distinct_colours(image) > 20, f"{name} looks blank"
     # The demo ran on a throwaway folder: the user's own data folder was never written.
     assert not own_data.exists() or not any(own_data.iterdir())
