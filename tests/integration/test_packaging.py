@@ -117,7 +117,7 @@ def test_installed_app_renders_its_window_offscreen(installed: InstalledWheel, t
 
     out = tmp_path / "shots"
     run(
-        [installed.command, "screenshot", "--out", out, "--size", "1024x640"],
+        [installed.command, "screenshot", "--out", out, "--size", "1100x680"],
         cwd=installed.workdir,
         env=isolated_env(tmp_path / "data"),
         timeout=RUN_TIMEOUT,
@@ -126,4 +126,4 @@ def test_installed_app_renders_its_window_offscreen(installed: InstalledWheel, t
     assert len(shots) == 5
     for shot in shots:
         image = QImage(str(shot))
-        assert (image.width(), image.height()) == (1024, 640), shot.name
+        assert (image.width(), image.height()) == (1100, 680), shot.name
