@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 from collections.abc import Callable, Iterable
@@ -15,7 +14,9 @@ from benji_desktop.domain.environments import DEFAULT_ENVIRONMENTS, SANDBOX_ID, 
 from benji_desktop.storage.paths import DataLayout, ensure_private_dir
 from benji_desktop.storage.settings import Settings, SettingsStore
 
-if TYPE_CHECKING:  # the heavy modules (aiohttp, httpx, keyring, cryptography) load after the window is up
+if TYPE_CHECKING:  # the heavy modules (aiohttp, httpx, keyring, cryptography; asyncio) load after the window is up
+    import asyncio
+
     import httpx
 
     from benji_desktop.client import PlatformClient
@@ -284,6 +285,8 @@ class AppServices:
     # ----- secrets (every call through the executor: a keychain can block or prompt) -----------------------
 
     async def _in_executor(self, function: Callable[..., T], *args: Any) -> T:
+        import asyncio
+
         return await asyncio.get_running_loop().run_in_executor(None, function, *args)
 
     async def get_secret(self, name: str) -> str | None:
@@ -476,6 +479,8 @@ class AppServices:
             await self.stop()
             raise
         self._started = True
+        import asyncio
+
         self._retention_task = asyncio.ensure_future(self._keep_retention())
         if self.sandbox is not None:
             await self._sync_sandbox_salts()
@@ -584,6 +589,8 @@ class AppServices:
         return deleted
 
     async def _keep_retention(self) -> None:
+        import asyncio
+
         while True:
             try:
                 await self.apply_retention()
@@ -600,6 +607,8 @@ class AppServices:
     async def stop(self) -> None:
         """Reverse order of start: retention, receiver, clients, sandbox, then the capture store is closed."""
         if self._retention_task is not None:
+            import asyncio
+
             self._retention_task.cancel()
             await asyncio.gather(self._retention_task, return_exceptions=True)
             self._retention_task = None

@@ -1,23 +1,23 @@
-"""The async entry point: QApplication, one qasync loop, services started after the window shows, clean exit."""
+"""The async entry point: QApplication, the window's shell painted, then asyncio (qasync) on Qt's loop, clean exit."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QFile, QIODevice
+from PySide6.QtCore import QEvent, QFile, QIODevice, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from benji_desktop.app.services import AppServices
 from benji_desktop.storage.paths import DataLayout, ensure_private_dir, ensure_private_file
-from benji_desktop.views import prompts
 from benji_desktop.views.identity import apply_identity
-from benji_desktop.views.tasks import wait_for_running_tasks
+
+if TYPE_CHECKING:
+    from benji_desktop.views.main_window import MainWindow
 
 log = logging.getLogger("benji_desktop")
 
@@ -62,6 +62,8 @@ class ExceptHook:
         self.last_message = f"Something unexpected went wrong ({kind.__name__}). Benji Desktop carries on.{where}"
         if self._showing or QApplication.instance() is None:
             return
+        from benji_desktop.views import prompts
+
         self._showing = True
         try:
             prompts.show_message(self.parent, "Benji Desktop", self.last_message)
@@ -81,16 +83,28 @@ def load_stylesheet() -> str:
 
 
 async def run_window(
-    services: AppServices, *, show: bool = True, after_first_paint: Callable[[], object] | None = None
+    services: AppServices,
+    *,
+    show: bool = True,
+    after_first_paint: Callable[[], object] | None = None,
+    window: MainWindow | None = None,
 ) -> int:
-    """Show the window, start the services, wait for the window to close, stop in reverse order."""
-    from benji_desktop.views.main_window import MainWindow
+    """Show the window (unless given one already shown), start the services, wait for the window to close, stop
+    in reverse order."""
+    import asyncio
+    import signal
 
-    window = MainWindow(services)
+    from benji_desktop.views import prompts
+    from benji_desktop.views.main_window import MainWindow
+    from benji_desktop.views.tasks import wait_for_running_tasks
+
+    shown = window is not None
+    if window is None:
+        window = MainWindow(services)
     hook = sys.excepthook
     if isinstance(hook, ExceptHook):
         hook.parent = window
-    if show:
+    if show and not shown:
         window.show()
         await asyncio.sleep(0.01)  # one turn of the loop: the shell paints before any tab is built
     if after_first_paint is not None:
@@ -132,9 +146,79 @@ async def run_window(
     return exit_code
 
 
+# A window that never paints (started minimised) still gets its services after this long.
+FIRST_PAINT_FALLBACK_MS = 500
+
+
+class AfterFirstPaint(QObject):
+    """Calls `then` on the loop turn after the window's first paint (or after the fallback delay)."""
+
+    def __init__(self, window: QWidget, then: Callable[[], object]) -> None:
+        super().__init__(window)
+        self._window = window
+        self._then = then
+        self._fired = False
+        window.installEventFilter(self)
+        QTimer.singleShot(FIRST_PAINT_FALLBACK_MS, self._fire)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if not self._fired and event.type() == QEvent.Type.Paint:
+            QTimer.singleShot(0, self._fire)
+        return False
+
+    def _fire(self) -> None:
+        if self._fired:
+            return
+        self._fired = True
+        self._window.removeEventFilter(self)
+        self._then()
+
+
+class AsyncRun:
+    """asyncio on Qt's already running loop (qasync's `already_running` mode), attached after the first paint:
+    importing asyncio and qasync (~40 ms) no longer delays the window's first appearance."""
+
+    def __init__(self, app: QApplication, services: AppServices, window: MainWindow) -> None:
+        self.app = app
+        self.services = services
+        self.window = window
+        self.loop: Any = None
+        self.task: Any = None
+
+    def begin(self) -> None:
+        import asyncio
+
+        import qasync
+
+        self.loop = qasync.QEventLoop(self.app, already_running=True)
+        asyncio.set_event_loop(self.loop)
+        started = run_window(
+            self.services, window=self.window, after_first_paint=lambda: configure_logging(self.services.layout)
+        )
+        self.task = self.loop.create_task(started)
+        self.task.add_done_callback(lambda _task: self.loop.stop())  # stop() ends app.exec()
+
+    def finish(self) -> int:
+        """After `app.exec()` returned: the window's exit code; the loop is closed."""
+        if self.loop is None:
+            return 1
+        import asyncio
+
+        asyncio._set_running_loop(None)  # qasync leaves it set in this mode
+        try:
+            self.app.processEvents()  # one last turn for what the tear-down posted
+            if self.task is None or not self.task.done():
+                raise RuntimeError("The event loop stopped before the window finished")
+            exit_code: int = self.task.result()
+            return exit_code
+        finally:
+            self.loop.close()
+            asyncio.set_event_loop(None)
+
+
 def launch_gui(data_dir: str | Path | None = None) -> int:
     """`benji-desktop` with no sub-command and `python -m benji_desktop` land here."""
-    import qasync
+    from benji_desktop.views.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
@@ -142,19 +226,19 @@ def launch_gui(data_dir: str | Path | None = None) -> int:
     app.setQuitOnLastWindowClosed(False)  # the main coroutine ends the loop, after tear-down
     app.setStyleSheet(load_stylesheet())
     services = AppServices.create(data_dir)
-    log_path = log_file_path(services.layout)
     previous_hook = sys.excepthook
-    sys.excepthook = ExceptHook(log_path)
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
+    hook = ExceptHook(log_file_path(services.layout))
+    sys.excepthook = hook
     try:
-        with loop:
-            started = run_window(services, after_first_paint=lambda: configure_logging(services.layout))
-            exit_code: int = loop.run_until_complete(started)
-            return exit_code
+        window = MainWindow(services)
+        hook.parent = window
+        run = AsyncRun(app, services, window)
+        AfterFirstPaint(window, run.begin)
+        window.show()
+        app.exec()  # Qt's own loop paints the shell; asyncio joins it on the next turn
+        return run.finish()
     finally:
         sys.excepthook = previous_hook
-        asyncio.set_event_loop(None)
 
 
 def main() -> int:

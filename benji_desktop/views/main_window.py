@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
 
@@ -14,16 +13,15 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QToolButton, QWidget
 
 from benji_desktop import __version__
 from benji_desktop.domain.environments import Environment
-from benji_desktop.views import prompts
-from benji_desktop.views.actions import ActionRunner
 from benji_desktop.views.clipboard import copy_text
 from benji_desktop.views.generated.ui_main_window import Ui_MainWindow
 from benji_desktop.views.presentation import PresentationMode
-from benji_desktop.views.receiver_https import install_https_controls
-from benji_desktop.views.tasks import spawn
 
-if TYPE_CHECKING:  # the tabs are imported when each is first built, after the window's first paint
+if TYPE_CHECKING:  # the tabs (and asyncio, with the status bar's action runner) load after the first paint
+    import asyncio
+
     from benji_desktop.app.services import AppServices
+    from benji_desktop.views.actions import ActionRunner
     from benji_desktop.views.api_keys_tab import ApiKeysTab
     from benji_desktop.views.environment_dialog import EnvironmentDialog
     from benji_desktop.views.integrations_tab import IntegrationsTab
@@ -46,6 +44,14 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
 )
 
 INSPECTOR_TITLE = "Inspector"
+
+
+def spawn(coroutine: Coroutine[Any, Any, Any]) -> Any:
+    """`tasks.spawn`, imported on first use: asyncio is not needed for the window's first paint."""
+    from benji_desktop.views.tasks import spawn as spawn_task
+
+    return spawn_task(coroutine)
+
 
 # (attribute, tab title) in tab order; each tab's contents are built when it is first shown, or one per loop
 # turn once the window has painted (`build_remaining_tabs`), never all before the first paint.
@@ -85,8 +91,8 @@ class MainWindow(QMainWindow):
         self.ui = Ui_MainWindow()
         self.ui.setupUi(self)  # type: ignore[no-untyped-call]
         self.services = services
-        self.closed = asyncio.Event()
-        self.runner = ActionRunner(self.ui.status_bar, self)
+        self._closed: asyncio.Event | None = None
+        self._runner: ActionRunner | None = None
         settings = services.settings
         self.presentation = PresentationMode(settings.presentation_mode, self)
 
@@ -107,8 +113,7 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self._build_environment_switcher()
         self._build_actions()
-        # View → Serve HTTPS (self-signed) and Receiver certificate… (views/receiver_https.py).
-        self.receiver_https = install_https_controls(self)
+        self._receiver_https: Any = None  # the View menu's HTTPS entries, added right after the first paint
         self._restore_state()  # before listening: the remembered tab is built after the first paint, not here
         self.ui.tab_widget.currentChanged.connect(self._tab_changed)
         self.show_environment(services.current_environment)
@@ -199,6 +204,37 @@ class MainWindow(QMainWindow):
             self.ui.tab_widget.setCurrentIndex(titles.index(settings.last_tab))
         self._update_action_state()
 
+    @property
+    def receiver_https(self) -> Any:
+        """View → Serve HTTPS (self-signed) and Receiver certificate… (views/receiver_https.py)."""
+        if self._receiver_https is None:
+            from benji_desktop.views.receiver_https import install_https_controls
+
+            self._receiver_https = install_https_controls(self)
+        return self._receiver_https
+
+    @property
+    def closed(self) -> asyncio.Event:
+        """Set when the window closes; the main coroutine waits for it, then tears the services down."""
+        if self._closed is None:
+            import asyncio
+
+            self._closed = asyncio.Event()
+        return self._closed
+
+    @property
+    def runner(self) -> ActionRunner:
+        """Runs actions with the status bar's progress and messages; made with the first tab, after the paint."""
+        if self._runner is None:
+            from benji_desktop.views.actions import ActionRunner
+
+            self._runner = ActionRunner(self.ui.status_bar, self)
+            progress = self._runner.progress
+            self.ui.status_bar.removeWidget(progress)  # first of the permanent widgets, as before
+            self.ui.status_bar.insertPermanentWidget(0, progress)
+            progress.hide()
+        return self._runner
+
     # ----- tabs built on demand ---------------------------------------------------------------------------
 
     @property
@@ -272,10 +308,13 @@ class MainWindow(QMainWindow):
 
     def build_current_tab(self) -> QWidget:
         """The tab the user sees first (the one remembered), right after the first paint."""
+        _ = self.receiver_https  # its menu entries; it loads the task helpers (asyncio), so not before the paint
         return self.built_tab(self._attribute_at(self.ui.tab_widget.currentIndex()))
 
     async def build_remaining_tabs(self) -> None:
         """Each tab not built yet, one per loop turn, so input and painting go on in between."""
+        import asyncio
+
         for attribute, _title in TABS:
             await asyncio.sleep(0)
             if self._closing:
@@ -300,6 +339,7 @@ class MainWindow(QMainWindow):
         for attribute, tab in list(self._built.items()):
             self._connect_started(attribute, tab)
         self.ui.action_known_salts.setEnabled(True)
+        _ = self.receiver_https
         self.show_receiver()
         self.show_secrets_backend()
         self.show_environment(self.services.current_environment)
@@ -372,6 +412,8 @@ class MainWindow(QMainWindow):
         environment = self.services.current_environment
         dialog = EnvironmentDialog(self.services, self.runner, environment, self.presentation, self)
         await dialog.load()
+        from benji_desktop.views import prompts
+
         accepted = await prompts.show_dialog(dialog) == EnvironmentDialog.DialogCode.Accepted
         if accepted:
             await dialog.save()
@@ -442,6 +484,8 @@ class MainWindow(QMainWindow):
                 if callable(focus_captures):
                     focus_captures()  # else the first text field (Forward to:) has the keys, Ctrl+E among them
                 return True
+            import asyncio
+
             await asyncio.sleep(0.05)
         return False
 
@@ -473,6 +517,8 @@ class MainWindow(QMainWindow):
         return f"<table>{rows}</table>"
 
     def show_shortcuts(self) -> None:
+        from benji_desktop.views import prompts
+
         box = prompts.show_message(self, "Keyboard shortcuts", self.shortcuts_text(), warning=False)
         box.setTextFormat(Qt.TextFormat.RichText)
 
@@ -504,6 +550,8 @@ class MainWindow(QMainWindow):
         return "\n\n".join(parts)
 
     def show_about(self) -> None:
+        from benji_desktop.views import prompts
+
         prompts.show_message(self, "About Benji Desktop", self.about_text(), warning=False)
 
     # ----- closing -------------------------------------------------------------------------------------
