@@ -45,7 +45,8 @@ def expected_outputs() -> dict[Path, str]:
     for form in sorted(UI_DIR.glob("*.ui")):
         outputs[OUT_DIR / f"ui_{form.stem}.py"] = compile_one([uic, "--from-imports", str(form)], form)
     for qrc in sorted(RESOURCES_DIR.glob("*.qrc")):
-        outputs[OUT_DIR / f"{qrc.stem}_rc.py"] = compile_one([rcc, "-g", "python", "--format-version", "1", str(qrc)], qrc)
+        command = [rcc, "-g", "python", "--format-version", "1", str(qrc)]
+        outputs[OUT_DIR / f"{qrc.stem}_rc.py"] = compile_one(command, qrc)
     outputs[OUT_DIR / "__init__.py"] = HEADER.format(source="ui/ and resources/") + (
         '"""Compiled Designer forms and Qt resources."""\n'
     )
