@@ -2,35 +2,14 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import tempfile
 import threading
 from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken
 
 from benji_desktop.secretstore.errors import SecretStoreCorrupt, SecretStoreError
-
-PRIVATE_FILE_MODE = 0o600
-
-
-def _write_private(path: Path, data: bytes) -> None:
-    """Atomic replace of a 0600 file: the temp file is private from its first byte."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            os.fchmod(stream.fileno(), PRIVATE_FILE_MODE)
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temp_name, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temp_name)
-        raise
+from benji_desktop.storage.paths import write_atomically
 
 
 class EncryptedFileSecretStore:
@@ -71,7 +50,7 @@ class EncryptedFileSecretStore:
                     f"The key file {self.key_path.name} is missing, so {self.path.name} cannot be decrypted."
                 ) from None
             key = Fernet.generate_key()
-            _write_private(self.key_path, key + b"\n")
+            write_atomically(self.key_path, key + b"\n")
         try:
             return Fernet(key)
         except ValueError:
@@ -98,7 +77,7 @@ class EncryptedFileSecretStore:
 
     def _write(self, fernet: Fernet, values: dict[str, str]) -> None:
         try:
-            _write_private(self.path, fernet.encrypt(json.dumps(values, sort_keys=True).encode("utf-8")))
+            write_atomically(self.path, fernet.encrypt(json.dumps(values, sort_keys=True).encode("utf-8")))
         except OSError as error:
             raise SecretStoreError(f"{self.path.name} could not be written ({error.strerror}).") from None
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -97,3 +99,21 @@ class DataLayout:
     @classmethod
     def at(cls, explicit: str | os.PathLike[str] | None = None) -> DataLayout:
         return cls(resolve_data_dir(explicit))
+
+
+def write_atomically(path: Path, data: bytes, mode: int = PRIVATE_FILE_MODE) -> None:
+    """Temp file in the same directory, private from its first byte, fsync, then os.replace: a reader sees the
+    old file or the new one, never half of either."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            os.fchmod(stream.fileno(), mode)
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temp_name, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temp_name)
+        raise

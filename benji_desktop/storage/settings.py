@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import base64
 import binascii
-import contextlib
 import json
 import math
-import os
 import re
 import shutil
-import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
@@ -23,6 +20,7 @@ from benji_desktop.domain.environments import (
     Environment,
     environment_with_overrides,
 )
+from benji_desktop.storage.paths import write_atomically
 
 SETTINGS_VERSION = 1
 THEMES = ("system", "light", "dark")
@@ -335,23 +333,6 @@ def settings_to_json(settings: Settings) -> dict[str, Any]:
 
 
 # ----- the file ----------------------------------------------------------------------------------------
-
-
-def write_atomically(path: Path, data: bytes, mode: int = 0o600) -> None:
-    """Temp file in the same directory, fsync, then os.replace: a reader sees the old or new file, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            os.fchmod(stream.fileno(), mode)
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temp_name, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temp_name)
-        raise
 
 
 class SettingsStore:
