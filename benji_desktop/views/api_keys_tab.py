@@ -51,6 +51,7 @@ class ApiKeysTab(SettingsTab):
         self.ui.delete_key_button.clicked.connect(lambda: spawn(self.delete_selected()))
         self.ui.refresh_button.clicked.connect(lambda: spawn(self.refresh()))
         self.ui.api_keys_view.doubleClicked.connect(lambda _index: spawn(self.rename_selected()))
+        self.keep_selection_across_reloads(self.ui.api_keys_view, self.proxy, lambda key: key.id)
         self.follow_selection(self.ui.api_keys_view, self._update_buttons)
         self._update_buttons()
 
@@ -70,10 +71,7 @@ class ApiKeysTab(SettingsTab):
     async def refresh(self) -> None:
         outcome = await self.act(self._list(), "load the API keys", self.ui.refresh_button)
         if outcome.ok:
-            selected = self.selected_key()
-            self.model.set_records(outcome.value or [])
-            if selected is not None:
-                self.select_key(selected.id)
+            self.model.set_records(outcome.value or [])  # the same key stays selected
         elif outcome.not_available:
             self.model.set_records([])
         self._update_buttons()

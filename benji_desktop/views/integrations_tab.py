@@ -47,6 +47,7 @@ class IntegrationsTab(SettingsTab):
         self.ui.disconnect_button.clicked.connect(lambda: spawn(self.disconnect_selected()))
         self.ui.refresh_button.clicked.connect(lambda: spawn(self.refresh()))
         view.doubleClicked.connect(lambda _index: spawn(self.connect_selected()))
+        self.keep_selection_across_reloads(view, self.proxy, lambda integration: integration.slug)
         self.follow_selection(view, self._update_buttons)
         self._update_buttons()
 
@@ -66,11 +67,7 @@ class IntegrationsTab(SettingsTab):
     async def refresh(self) -> None:
         outcome = await self.act(self._list(), "load the integrations", self.ui.refresh_button)
         if outcome.ok:
-            # Read the selection after the await: another refresh may have replaced the rows meanwhile.
-            selected = self.selected_integration()
-            self.model.set_records(outcome.value or [])
-            if selected is not None:
-                self.select_integration(selected.slug)
+            self.model.set_records(outcome.value or [])  # the same integration stays selected
         elif outcome.not_available:
             self.model.set_records([])
         self._update_buttons()

@@ -67,6 +67,7 @@ class IpWhitelistTab(SettingsTab):
         self.ui.reject_button.clicked.connect(lambda: spawn(self.review_selected(False)))
         self.ui.refresh_button.clicked.connect(lambda: spawn(self.refresh()))
         self.ui.dismiss_banner_button.clicked.connect(self.dismiss_banner)
+        self.keep_selection_across_reloads(view, self.proxy, lambda entry: entry.id)
         self.follow_selection(view, self._update_buttons)
         self.environment_changed(services.current_environment)
 
@@ -156,11 +157,8 @@ class IpWhitelistTab(SettingsTab):
                     self._update_buttons()
                     return
                 entries = outcome.value or []
-            selected = self.selected_entry()
-            self.model.set_records(entries)
+            self.model.set_records(entries)  # the same entry stays selected
             self._notice_reviews(entries)
-            if selected is not None:
-                self.select_entry(selected.id)
             self._update_buttons()
 
     async def _list(self) -> list[Any]:

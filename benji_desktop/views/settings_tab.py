@@ -121,6 +121,25 @@ class SettingsTab(QWidget):
         model.rowsRemoved.connect(update)
         model.layoutChanged.connect(update)
 
+    def keep_selection_across_reloads(
+        self, view: QTableView, proxy: QSortFilterProxyModel, key: Callable[[Any], Any]
+    ) -> None:
+        """A reload resets the model, which drops the selection: select the same record (by `key`) again."""
+        kept: list[Any] = []
+
+        def remember() -> None:
+            record = self.selected_record(view)
+            kept[:] = [key(record)] if record is not None else []
+
+        def restore() -> None:
+            if kept:
+                wanted = kept.pop()
+                source: Any = proxy.sourceModel()
+                self.select_row_where(view, proxy, source.row_of(lambda record: key(record) == wanted))
+
+        proxy.modelAboutToBeReset.connect(remember)
+        proxy.modelReset.connect(restore)
+
     @staticmethod
     def select_row_where(view: QTableView, proxy: QSortFilterProxyModel, source_row: int) -> None:
         if source_row < 0:

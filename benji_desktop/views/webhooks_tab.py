@@ -89,11 +89,8 @@ class WebhooksTab(SettingsTab):
         view.doubleClicked.connect(lambda _index: spawn(self.edit_selected()))
         view.selectionModel().selectionChanged.connect(self._selection_changed)
         view.selectionModel().currentChanged.connect(self._selection_changed)  # the fallback when no row is
-        # A reload resets the model, which drops the view's selection without a selectionChanged: keep the
-        # same subscription selected (by id) and the buttons in step with whatever is selected afterwards.
-        self._kept_subscription_id: int | None = None
-        self.proxy.modelAboutToBeReset.connect(self._remember_selection)
-        self.proxy.modelReset.connect(self._restore_selection)
+        self.keep_selection_across_reloads(view, self.proxy, lambda subscription: subscription.id)
+        self.proxy.modelReset.connect(self._selection_changed)
         presentation.changed.connect(self._presentation_changed)
         self._presentation_changed(presentation.enabled)
         self._selection_changed()
@@ -111,16 +108,6 @@ class WebhooksTab(SettingsTab):
     def select_subscription(self, subscription_id: int) -> None:
         row = self.model.row_of(lambda s: s.id == subscription_id)
         self.select_row_where(self.ui.subscriptions_view, self.proxy, row)
-
-    def _remember_selection(self) -> None:
-        subscription = self.selected_subscription()
-        self._kept_subscription_id = subscription.id if subscription is not None else None
-
-    def _restore_selection(self) -> None:
-        kept, self._kept_subscription_id = self._kept_subscription_id, None
-        if kept is not None:
-            self.select_subscription(kept)
-        self._selection_changed()
 
     def _selection_changed(self, *_: object) -> None:
         subscription = self.selected_subscription()
@@ -166,7 +153,7 @@ class WebhooksTab(SettingsTab):
         self.ui.reveal_salt_button.blockSignals(False)
 
     def forget_environment(self) -> None:
-        super().forget_environment()  # the reset runs _restore_selection, which turns the buttons off
+        super().forget_environment()  # the reset runs _selection_changed, which turns the buttons off
         self.conceal_salts()
         self.last_test = None
         self.ui.test_result_label.setText(NO_TEST_YET)

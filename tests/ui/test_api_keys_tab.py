@@ -97,3 +97,24 @@ async def test_deleting_the_apps_own_key_warns_then_asks_for_a_new_one(data_dir:
         assert services.secret_store.get(api_key_name(SANDBOX_ID)) == spare.key
         await settle()
         assert tab.model.row_of(lambda k: k.id == spare.id) >= 0
+
+
+async def test_a_reload_keeps_the_selected_key_selected_in_every_settings_table(data_dir: Path, monkeypatch) -> None:
+    answers = Answers(monkeypatch)
+    async with running_window(data_dir) as window:
+        tab = window.api_keys_tab
+        for name in ("first", "second", "third"):
+            answers.texts.append(name)
+            answers.dialog_scripts.append(lambda dialog: dialog.reject())
+            assert await tab.add_key() is not None
+        second = tab.model.record(tab.model.row_of(lambda k: k.name == "second"))
+        tab.select_key(second.id)
+        await tab.refresh()
+        assert tab.selected_key().id == second.id
+        assert tab.ui.delete_key_button.isEnabled()
+
+        integrations = window.integrations_tab
+        await integrations.refresh()
+        integrations.select_integration("stripe")
+        await integrations.refresh()
+        assert integrations.selected_integration().slug == "stripe"
