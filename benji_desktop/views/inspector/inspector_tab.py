@@ -236,8 +236,8 @@ class InspectorTab(QWidget):
         samples = {
             COLUMN_TIME: "00:00:00.000",
             COLUMN_METHOD: "Method",
-            COLUMN_PATH: "/webhooks/ben",
-            COLUMN_ENTITY: "Transaction 0",
+            COLUMN_PATH: "/webhooks/benji",  # the local receiver's own path, shown whole
+            COLUMN_ENTITY: "Transaction 0000",
             COLUMN_STATUS: "Response",
             COLUMN_FLAGS: "replay…",
         }
