@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from benji_desktop.interchange import detect_and_parse
 from benji_desktop.receiver.rules import ResponseRule, ResponseRules
@@ -145,6 +145,44 @@ def test_filter_by_subscription_shows_exactly_its_captures(store: CaptureStore, 
     assert "subscription #7" in tab.ui.error_label.text()
     tab.clear_filter()
     assert tab.model.rowCount() == 4
+
+
+def test_subscription_filter_stays_visible_as_a_chip_that_removes_it(store: CaptureStore, qtbot) -> None:
+    # The transient status line is replaced by later messages; the chip says the list is filtered while it is.
+    mine = [KnownSalt(SALT, "Sandbox subscription #1", subscription_id=1)]
+    theirs = [KnownSalt(SALT, "Sandbox subscription #2", subscription_id=2)]
+    ids = store.add_many([delivery(1, mine), delivery(2, theirs), delivery(3, theirs)])
+    tab = InspectorTab(store, None)
+    qtbot.addWidget(tab)
+    with qtbot.waitActive(tab):  # focus moves only in the active window
+        tab.show()
+        tab.activateWindow()
+    tab.ui.search_edit.setFocus()
+    assert tab.subscription_chip.isHidden()
+    tab.filter_by_subscription(1, "http://127.0.0.1:8787/webhooks/benji")
+    tab.ui.error_label.setText("Something else happened.")
+    assert tab.subscription_chip.isVisible()
+    assert "Subscription #1" in tab.subscription_chip.text()
+    assert [tab.model.capture_id_at(r) for r in range(tab.model.rowCount())] == [ids[0]]
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is tab.ui.table_view, timeout=2000)  # J/K work
+    tab.ui.search_edit.setText("transaction")
+    tab.apply_filter(inline=True)
+    qtbot.mouseClick(tab.subscription_chip, Qt.MouseButton.LeftButton)
+    assert tab.subscription_chip.isHidden()
+    assert tab.model.capture_filter.subscription_id is None
+    assert tab.ui.search_edit.text() == "transaction"  # only the subscription filter goes
+    assert tab.model.rowCount() == 3
+
+
+def test_clear_removes_the_subscription_chip(store: CaptureStore, qtbot) -> None:
+    store.add_many([delivery(1, [KnownSalt(SALT, "s", subscription_id=1)]), delivery(2, [])])
+    tab = InspectorTab(store, None)
+    qtbot.addWidget(tab)
+    tab.filter_by_subscription(1)
+    assert not tab.subscription_chip.isHidden()
+    tab.ui.clear_filter_button.click()
+    assert tab.subscription_chip.isHidden()
+    assert tab.model.rowCount() == 2
 
 
 def test_import_dialog_uses_the_typed_salt_and_never_offers_it_back(qtbot) -> None:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
+    QToolButton,
     QWidget,
 )
 
@@ -189,6 +190,15 @@ class InspectorTab(QWidget):
         self.ui.event_combo.currentTextChanged.connect(lambda _t: self._search_timer.start())
         self.ui.time_combo.currentIndexChanged.connect(lambda _i: self.apply_filter())
         self.ui.clear_filter_button.clicked.connect(self.clear_filter)
+        # The subscription filter has no control of its own in the bar: this chip shows it for as long as it
+        # applies (a status line would be replaced by the next message) and removes only it when clicked.
+        self.subscription_chip = QToolButton(self)
+        self.subscription_chip.setObjectName("subscription_chip")
+        self.subscription_chip.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.subscription_chip.clicked.connect(self.clear_subscription_filter)
+        self.subscription_chip.hide()
+        clear_at = self.ui.filter_layout.indexOf(self.ui.clear_filter_button)
+        self.ui.filter_layout.insertWidget(clear_at, self.subscription_chip)
 
         self.ui.table_view.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
         self.model.modelReset.connect(self._after_reset)
@@ -447,17 +457,35 @@ class InspectorTab(QWidget):
             self.ui.time_combo,
         ):
             widget.blockSignals(False)
+        self._update_subscription_chip()
         # No filter is a cheap count, and callers (select_capture) need the full list right away.
         self.apply_filter(inline=True)
+
+    def clear_subscription_filter(self) -> None:
+        """The chip's ✕: show every subscription's captures again, keeping the rest of the filter bar."""
+        self._subscription_id = None
+        self._update_subscription_chip()
+        self.apply_filter()
+
+    def _update_subscription_chip(self) -> None:
+        subscription_id = self._subscription_id
+        self.subscription_chip.setVisible(subscription_id is not None)
+        if subscription_id is not None:
+            self.subscription_chip.setText(f"Subscription #{subscription_id} ✕")
+            self.subscription_chip.setToolTip(
+                f"Only captures verified with subscription #{subscription_id}'s salt are shown. Click to show all."
+            )
 
     def filter_by_subscription(self, subscription_id: int, endpoint: str = "") -> None:
         """Show what arrived for one subscription: the captures whose signature matched its salt (an indexed
         column, so other subscriptions posting to the same endpoint stay out). Clear removes it."""
         self.clear_filter()
         self._subscription_id = subscription_id
+        self._update_subscription_chip()
         self.apply_filter(inline=True)  # an indexed column: as cheap as no filter
         where = f" ({endpoint})" if endpoint else ""
         self.ui.error_label.setText(f"Showing captures for subscription #{subscription_id}{where}; Clear shows all.")
+        self.focus_captures()  # J/K move through what the jump shows
 
     def focus_captures(self) -> None:
         """The list takes the keyboard (J/K, Ctrl+E…) when the window shows a capture, not the first text field."""
