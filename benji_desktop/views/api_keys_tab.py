@@ -55,6 +55,9 @@ class ApiKeysTab(SettingsTab):
         self.follow_selection(self.ui.api_keys_view, self._update_buttons)
         self._update_buttons()
 
+    def platform_controls(self) -> list[QWidget]:
+        return [self.ui.add_key_button, self.ui.refresh_button]
+
     def _update_buttons(self, *_: object) -> None:
         has_selection = self.selected_key() is not None
         for button in (self.ui.edit_key_button, self.ui.rotate_key_button, self.ui.delete_key_button):

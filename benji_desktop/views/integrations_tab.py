@@ -57,6 +57,9 @@ class IntegrationsTab(SettingsTab):
     def select_integration(self, slug: str) -> None:
         self.select_row_where(self.ui.integrations_view, self.proxy, self.model.row_of(lambda i: i.slug == slug))
 
+    def platform_controls(self) -> list[QWidget]:
+        return [self.ui.refresh_button]  # Connect… follows the selection, which goes with the rows
+
     def _update_buttons(self, *_: object) -> None:
         integration = self.selected_integration()
         connected = integration is not None and integration.status == "connected"

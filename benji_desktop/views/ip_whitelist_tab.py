@@ -80,6 +80,9 @@ class IpWhitelistTab(SettingsTab):
         self.dismiss_banner()
         self._update_buttons()
 
+    def platform_controls(self) -> list[QWidget]:
+        return [self.ui.add_ip_button, self.ui.ip_edit, self.ui.note_edit, self.ui.refresh_button]
+
     def _update_buttons(self, *_: object) -> None:
         entry = self.selected_entry()
         self.ui.remove_ip_button.setEnabled(entry is not None)

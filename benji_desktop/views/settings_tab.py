@@ -38,6 +38,7 @@ class SettingsTab(QWidget):
         self.services = services
         self.runner = runner
         self.presentation = presentation
+        self.setup_needed = False  # the environment has no URL or key: nothing here may call the platform
 
     # ----- environment --------------------------------------------------------------------------------
 
@@ -64,15 +65,42 @@ class SettingsTab(QWidget):
         if model is not None:
             model.set_records([])
 
+    def platform_controls(self) -> list[QWidget]:
+        """The controls that call the platform whatever is selected (Add…, Refresh, their fields); subclasses
+        list theirs. The ones that follow the selection go off with the rows, so they need no listing here."""
+        return []
+
     def show_setup_needed(self, sentence: str) -> None:
-        """The environment cannot be called yet (no URL or key): say so in the tab, show no stale rows."""
+        """The environment cannot be called yet (no URL or key): say so in the tab, show no stale rows, and
+        offer nothing that would only fail with "Could not reach…" until a refresh finds it set up."""
+        self.setup_needed = True
         model = getattr(self, "model", None)
         if model is not None:
             model.set_records([])
+        for control in self.platform_controls():
+            control.setEnabled(False)
         label = getattr(getattr(self, "ui", None), "message_label", None)
         if label is not None:
             label.setText(sentence)
             label.setVisible(True)
+
+    def setup_done(self) -> None:
+        """The environment has its URL and key now: the platform's actions come back."""
+        if not self.setup_needed:
+            return
+        self.setup_needed = False
+        for control in self.platform_controls():
+            control.setEnabled(True)
+        label = getattr(getattr(self, "ui", None), "message_label", None)
+        if label is not None:
+            label.setText("")
+
+    async def setup_missing(self) -> str:
+        """What must be set before the current environment can be called, as a sentence; empty when nothing."""
+        from benji_desktop.views.main_window import MainWindow  # the one wording, shared with the status bar
+
+        environment = self.environment
+        return MainWindow.setup_missing(environment, bool(await self.services.api_key(environment.id)))
 
     # ----- actions ------------------------------------------------------------------------------------
 
@@ -86,6 +114,15 @@ class SettingsTab(QWidget):
         label = (
             message_label if message_label is not None else getattr(getattr(self, "ui", None), "message_label", None)
         )
+        # Every call to the platform passes here (a shortcut, Return in a field, a timer's refresh included):
+        # without a URL or key it could only fail, so say what to set instead, and re-enable once it is set.
+        missing = await self.setup_missing()
+        if missing:
+            if hasattr(work, "close"):
+                work.close()  # never started: no "coroutine was never awaited" warning
+            self.show_setup_needed(missing)
+            return Outcome(ok=False, message=missing)
+        self.setup_done()
         return await self.runner.run(
             work, what=what, controls=controls, parent=self, message_label=label, feature=self.feature
         )

@@ -109,6 +109,9 @@ class WebhooksTab(SettingsTab):
         row = self.model.row_of(lambda s: s.id == subscription_id)
         self.select_row_where(self.ui.subscriptions_view, self.proxy, row)
 
+    def platform_controls(self) -> list[QWidget]:
+        return [self.ui.add_subscription_button, self.ui.refresh_button]
+
     def _selection_changed(self, *_: object) -> None:
         subscription = self.selected_subscription()
         selected = subscription is not None
