@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Awaitable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -111,10 +111,12 @@ class ActionRunner(QObject):
         parent: QWidget | None = None,
         message_label: QLabel | None = None,
         feature: str = "This",
+        on_error: Callable[[str], None] | None = None,
     ) -> Outcome[T]:
         """Await `work` with `controls` disabled; errors become one readable sentence, never a traceback.
 
         `NotAvailableError` (an extension the environment lacks) is written into `message_label`, in the tab.
+        `on_error` takes the sentence instead of a message box (a dialog showing it beside the fields).
         """
         disabled = [control for control in controls if control.isEnabled()]
         for control in disabled:
@@ -141,7 +143,12 @@ class ActionRunner(QObject):
                     f"Something unexpected went wrong while trying to {what} ({type(error).__name__}). "
                     "The details are in the log file (Help → About shows where)."
                 )
-            self.show_error(parent, sentence)
+            if on_error is not None:
+                self.last_error = sentence
+                self.show_status(sentence, 15000)
+                on_error(sentence)
+            else:
+                self.show_error(parent, sentence)
             return Outcome(False, message=sentence)
         else:
             if message_label is not None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from PySide6.QtWidgets import QWidget
@@ -82,26 +82,40 @@ class IntegrationsTab(SettingsTab):
         integration = self.selected_integration()
         if integration is None:
             return None
-        if credentials is None:
-            dialog = ConnectIntegrationDialog(integration, self.presentation, parent=self)
-            accepted = await prompts.show_dialog(dialog) == ConnectIntegrationDialog.DialogCode.Accepted
-            credentials = dialog.credentials() if accepted else None
-            dialog.deleteLater()
-            if credentials is None:
-                return None
+        if credentials is not None:
+            connected, value = await self._connect_and_keep(integration, dict(credentials))
+            return value if connected else None
+
+        async def submit(values: dict[str, str]) -> tuple[bool, Any]:
+            return await self._connect_and_keep(integration, values, on_error=lambda _sentence: None)
+
+        # The dialog sends the credentials itself and stays open on a refusal, so nothing typed is lost.
+        dialog = ConnectIntegrationDialog(integration, self.presentation, parent=self, submit=submit)
+        await prompts.show_dialog(dialog)
+        connected_value = await dialog.submitted()
+        dialog.deleteLater()
+        return connected_value
+
+    async def _connect_and_keep(
+        self, integration: Any, credentials: dict[str, str], on_error: Callable[[str], None] | None = None
+    ) -> tuple[bool, Any]:
+        """Connect, then keep the secret fields in the keychain. (True, result) or (False, the sentence why not)."""
         outcome = await self.act(
-            self._connect(integration.slug, dict(credentials)), f"connect {integration.name}", self.ui.connect_button
+            self._connect(integration.slug, credentials),
+            f"connect {integration.name}",
+            self.ui.connect_button,
+            on_error=on_error,
         )
-        if outcome.ok:
-            secret_names = {f.name for f in integration.fields if f.secret}
-            for name, value in credentials.items():
-                if name in secret_names:
-                    await self.services.set_secret(
-                        integration_field_name(self.environment.id, integration.slug, name), value
-                    )
-            await self.refresh()
-            self.runner.show_status(f"{integration.name} is connected.")
-        return outcome.value
+        if not outcome.ok:
+            return False, outcome.message
+        secret_names = {f.name for f in integration.fields if f.secret}
+        for name, value in credentials.items():
+            if name in secret_names:
+                field_name = integration_field_name(self.environment.id, integration.slug, name)
+                await self.services.set_secret(field_name, value)
+        await self.refresh()
+        self.runner.show_status(f"{integration.name} is connected.")
+        return True, outcome.value
 
     async def _connect(self, slug: str, credentials: dict[str, str]) -> Any:
         return await (await self.client()).connect_integration(slug, credentials)

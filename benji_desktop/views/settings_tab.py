@@ -110,6 +110,7 @@ class SettingsTab(QWidget):
         what: str,
         *controls: QWidget | QAction,
         message_label: QLabel | None = None,
+        on_error: Callable[[str], None] | None = None,
     ) -> Outcome[T]:
         label = (
             message_label if message_label is not None else getattr(getattr(self, "ui", None), "message_label", None)
@@ -121,10 +122,18 @@ class SettingsTab(QWidget):
             if hasattr(work, "close"):
                 work.close()  # never started: no "coroutine was never awaited" warning
             self.show_setup_needed(missing)
+            if on_error is not None:
+                on_error(missing)
             return Outcome(ok=False, message=missing)
         self.setup_done()
         return await self.runner.run(
-            work, what=what, controls=controls, parent=self, message_label=label, feature=self.feature
+            work,
+            what=what,
+            controls=controls,
+            parent=self,
+            message_label=label,
+            feature=self.feature,
+            on_error=on_error,
         )
 
     async def confirm_destructive(self, title: str, text: str, *, always: bool = True, yes_text: str = "Yes") -> bool:
