@@ -47,7 +47,7 @@ README_TEXT = """Benji Desktop support bundle
 ============================
 
 This zip was written by Benji Desktop {version} on {created} ({platform}).
-It holds {count} captured request(s) with the verification report and verdict each had, and a snapshot
+It holds {count} with the verification report and verdict each had, and a snapshot
 of the app's settings, so someone helping you sees exactly what you saw.
 
   manifest.json  what this is: format version, app version, when, platform, counts
@@ -179,7 +179,7 @@ def write_bundle(
         version=app_version,
         created=manifest["created_at"],
         platform=manifest["platform"],
-        count=len(captures),
+        count=f"{len(captures)} captured request{'' if len(captures) == 1 else 's'}",
         name=path.name,
     )
     temporary = path.with_name(path.name + ".part")

@@ -14,6 +14,18 @@ from benji_desktop.views.tasks import spawn
 from benji_desktop.views.widgets.sort_arrows import show_sort_arrows
 
 
+def attempts_summary(count: int, failed: int) -> str:
+    """ "3 attempts, 1 not successful." in plain words (no "(s)")."""
+    if count == 0:
+        return "No attempts yet."
+    noun = "attempt" if count == 1 else "attempts"
+    if failed == 0:
+        return f"{count} {noun}, all successful." if count > 1 else f"1 {noun}, successful."
+    if failed == count == 1:
+        return "1 attempt, not successful."
+    return f"{count} {noun}, {failed} not successful."
+
+
 class DeliveriesDialog(QDialog):
     """Non-modal: it stays open while the user sends more tests; Refresh reloads the log."""
 
@@ -58,7 +70,7 @@ class DeliveriesDialog(QDialog):
                 for a in attempts
                 if a.status == "retry_scheduled" and a.next_attempt_at and not self.model.was_retried(a)
             ]
-            summary = f"{len(attempts)} attempt(s), {failed} not successful."
+            summary = attempts_summary(len(attempts), failed)
             if scheduled:
                 when = ", ".join(precise_time(a.next_attempt_at, milliseconds=False) for a in scheduled)
                 summary += f" Next attempt at {when} (retries 5 s, 30 s, 2 min, 10 min, 1 h after failures)."

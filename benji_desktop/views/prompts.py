@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QStandardPaths, Qt
 from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
 
 
@@ -89,6 +90,12 @@ async def choose_save_file(parent: QWidget | None, title: str, name_filter: str,
     return await _choose_file(parent, title, name_filter, suggested, QFileDialog.AcceptMode.AcceptSave)
 
 
+def default_directory() -> str:
+    """Where a file dialog opens: the user's Documents folder, or home when there is none."""
+    documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    return documents if documents and os.path.isdir(documents) else os.path.expanduser("~")
+
+
 async def _choose_file(
     parent: QWidget | None, title: str, name_filter: str, start: str, mode: QFileDialog.AcceptMode
 ) -> str | None:
@@ -99,6 +106,8 @@ async def _choose_file(
     dialog.setFileMode(
         QFileDialog.FileMode.ExistingFile if mode == QFileDialog.AcceptMode.AcceptOpen else QFileDialog.FileMode.AnyFile
     )
+    # Documents (or home), never the process's working directory: under `make run` that is the git checkout.
+    dialog.setDirectory(default_directory())
     if start:
         dialog.selectFile(start)
     result = await show_dialog(dialog)

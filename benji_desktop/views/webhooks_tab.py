@@ -134,11 +134,10 @@ class WebhooksTab(SettingsTab):
         self.ui.reveal_salt_button.setEnabled(selected and not self.presentation.enabled)
         if selected:
             self.ui.toggle_active_button.setText("Pause" if subscription.active else "Activate")
-            self.ui.reveal_salt_button.blockSignals(True)
-            self.ui.reveal_salt_button.setChecked(self.model.is_revealed(subscription.id))
-            self.ui.reveal_salt_button.blockSignals(False)
+            self._show_reveal_state(self.model.is_revealed(subscription.id))
 
     def _reveal_toggled(self, revealed: bool) -> None:
+        self.ui.reveal_salt_button.setText("Hide" if revealed else "Reveal")
         subscription = self.selected_subscription()
         if subscription is not None:
             self.model.set_revealed(subscription.id, revealed and not self.presentation.enabled)
@@ -151,9 +150,15 @@ class WebhooksTab(SettingsTab):
         """Every salt masked again and Reveal unpressed (selection change, environment switch, timeout)."""
         self.reveal_timer.stop()
         self.model.conceal_all()
-        self.ui.reveal_salt_button.blockSignals(True)
-        self.ui.reveal_salt_button.setChecked(False)
-        self.ui.reveal_salt_button.blockSignals(False)
+        self._show_reveal_state(False)
+
+    def _show_reveal_state(self, revealed: bool) -> None:
+        """Press (or release) Reveal without acting on it; its text says what a press does now."""
+        button = self.ui.reveal_salt_button
+        button.blockSignals(True)
+        button.setChecked(revealed)
+        button.blockSignals(False)
+        button.setText("Hide" if revealed else "Reveal")
 
     def forget_environment(self) -> None:
         super().forget_environment()  # the reset runs _selection_changed, which turns the buttons off

@@ -121,7 +121,7 @@ def test_ten_thousand_captures_are_paged_and_filtered_in_sql(store: CaptureStore
     tab.apply_filter()
     assert model.rowCount() == 1
     assert model.summary_at(0).entity_id == "4242"
-    assert "1 capture match the filter" in tab.ui.count_label.text()
+    assert "1 capture matches the filter" in tab.ui.count_label.text()
 
 
 async def test_a_burst_through_the_receiver_is_inserted_in_batches_and_the_selection_stays(

@@ -110,9 +110,12 @@ async def test_salt_is_masked_revealed_on_demand_and_rotation_keeps_the_old_one(
         assert created.salt not in tab.secret_values_on_screen()
         row = tab.model.row_of(lambda s: s.id == created.id)
         assert tab.model.data(tab.model.index(row, tab.model.SALT)) == f"{created.salt[:4]}…{created.salt[-4:]}"
+        assert tab.ui.reveal_salt_button.text() == "Reveal"
         tab.ui.reveal_salt_button.setChecked(True)
         assert tab.model.data(tab.model.index(row, tab.model.SALT)) == created.salt
+        assert tab.ui.reveal_salt_button.text() == "Hide"  # says what pressing it now does
         tab.ui.reveal_salt_button.setChecked(False)
+        assert tab.ui.reveal_salt_button.text() == "Reveal"
 
         rotated = await tab.rotate_salt_selected()
         assert rotated.salt != created.salt and rotated.previous_salt == created.salt

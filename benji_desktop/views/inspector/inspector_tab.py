@@ -498,8 +498,8 @@ class InspectorTab(QWidget):
     def _update_count_label(self) -> None:
         shown = self.model.rowCount()
         filtered = self.model.capture_filter != CaptureFilter()
-        noun = "capture" if shown == 1 else "captures"
-        self.ui.count_label.setText(f"{shown:,} {noun}" + (" match the filter" if filtered else ""))
+        noun, verb = ("capture", "matches") if shown == 1 else ("captures", "match")
+        self.ui.count_label.setText(f"{shown:,} {noun}" + (f" {verb} the filter" if filtered else ""))
 
     # ----- selection --------------------------------------------------------------------------------
 
