@@ -145,6 +145,65 @@ class AppSaltSource:
         )
 
 
+@dataclass(frozen=True)
+class RetargetedSubscription:
+    """One subscription that pointed at this app's receiver before its address changed."""
+
+    environment_id: str
+    subscription_id: int
+    old_endpoint: str
+    new_endpoint: str
+
+    @property
+    def label(self) -> str:
+        environment = DEFAULT_ENVIRONMENTS.get(self.environment_id)
+        return f"{environment.name if environment else self.environment_id} #{self.subscription_id}"
+
+
+@dataclass(frozen=True)
+class RetargetReport:
+    """What followed the receiver to its new address: Sandbox subscriptions moved, live ones left alone."""
+
+    old_base: str
+    new_base: str
+    updated: tuple[RetargetedSubscription, ...] = ()
+    still_old: tuple[RetargetedSubscription, ...] = ()  # live environments: never changed from here
+    failed: tuple[RetargetedSubscription, ...] = ()  # the Sandbox refused or could not be reached
+    error: str = ""
+
+    @property
+    def message(self) -> str:
+        """One status-bar notice; empty when no subscription pointed at the old address."""
+        parts: list[str] = []
+        if self.updated:
+            count = len(self.updated)
+            noun = "subscription now points" if count == 1 else "subscriptions now point"
+            parts.append(f"{count} Sandbox {noun} at the receiver's new address {self.updated[0].new_endpoint}")
+        if self.failed:
+            names = ", ".join(s.label for s in self.failed)
+            parts.append(f"could not move {names} to the new address ({self.error or 'the Sandbox refused'})")
+        if self.still_old:
+            names = ", ".join(s.label for s in self.still_old)
+            parts.append(f"{names} still point at the old local address {self.old_base} (edit them there)")
+        text = "; ".join(parts)
+        return text[:1].upper() + text[1:]
+
+
+def retargeted_endpoint(endpoint: str, old_base: str, new_base: str) -> str | None:
+    """`endpoint` moved to `new_base` when it reaches the receiver at `old_base` (any scheme or loopback spelling
+    of its host, the same port; the path is kept), else None."""
+    old, new, theirs = urlsplit(old_base), urlsplit(new_base), urlsplit(endpoint.strip())
+    try:
+        old_port, their_port = old.port, theirs.port
+    except ValueError:
+        return None
+    loopback = {"127.0.0.1", "localhost", "::1", (old.hostname or "").lower()}
+    if (theirs.hostname or "").lower() not in loopback or their_port is None or their_port != old_port:
+        return None
+    moved = theirs._replace(scheme=new.scheme, netloc=new.netloc)
+    return moved.geturl()
+
+
 EnvironmentListener = Callable[[Environment], None]
 RetentionListener = Callable[[int], None]
 
@@ -185,6 +244,9 @@ class AppServices:
         self._retention_listeners: list[RetentionListener] = []
         self._receiver_listeners: list[Callable[[str], None]] = []
         self._retention_task: asyncio.Task[None] | None = None
+        # The port the receiver was asked for (0 for any): when it listens elsewhere, that port was busy.
+        self._receiver_wanted_port = 0
+        self.last_retarget_report: RetargetReport | None = None
         self.retention_interval_seconds = RETENTION_INTERVAL_SECONDS
         self._started = False
 
@@ -484,6 +546,69 @@ class AppServices:
         self._retention_task = asyncio.ensure_future(self._keep_retention())
         if self.sandbox is not None:
             await self._sync_sandbox_salts()
+        await self._follow_port_change()
+
+    async def _follow_port_change(self) -> None:
+        """The receiver listens on another port than last time: subscriptions to the old one follow it."""
+        receiver = self.receiver
+        if receiver is None:
+            return
+        last_port = self.settings.receiver_last_port
+        if last_port != receiver.port:
+            self.settings_store.update(receiver_last_port=receiver.port)
+        if last_port and last_port != receiver.port:
+            old_base = f"{receiver.scheme}://127.0.0.1:{last_port}"
+            try:
+                await self.retarget_local_subscriptions(old_base, receiver.url)
+            except Exception as error:  # the app still starts; the subscriptions can be edited by hand
+                log.warning("could not move the Sandbox's subscriptions to the new port: %s", type(error).__name__)
+
+    async def retarget_local_subscriptions(self, old_base: str, new_base: str) -> RetargetReport:
+        """Point the Sandbox's subscriptions to the receiver at `old_base` at `new_base` instead (the platform and
+        the salt index both); in live environments only say which ones still point at the old address."""
+        from benji_desktop.client import PlatformError
+
+        old_key, new_key = urlsplit(old_base), urlsplit(new_base)
+        if (old_key.scheme, old_key.port) == (new_key.scheme, new_key.port):
+            self.last_retarget_report = RetargetReport(old_base, new_base)
+            return self.last_retarget_report
+        still_old = tuple(
+            RetargetedSubscription(r.environment_id, r.subscription_id, r.endpoint, moved)
+            for r in self.salt_source.subscriptions()
+            if r.environment_id != SANDBOX_ID and (moved := retargeted_endpoint(r.endpoint, old_base, new_base))
+        )
+        updated: list[RetargetedSubscription] = []
+        failed: list[RetargetedSubscription] = []
+        error = ""
+        if self.sandbox is not None:
+            client = await self.client(SANDBOX_ID)
+            try:
+                subscriptions = await client.list_subscriptions()
+            except PlatformError as problem:
+                subscriptions, error = [], problem.__class__.__name__
+                log.warning("could not list the Sandbox's subscriptions to retarget them: %s", error)
+            for subscription in subscriptions:
+                moved = retargeted_endpoint(subscription.endpoint, old_base, new_base)
+                if moved is None:
+                    continue
+                change = RetargetedSubscription(SANDBOX_ID, subscription.id, subscription.endpoint, moved)
+                try:
+                    result = await client.update_subscription(subscription.id, endpoint=moved)
+                except PlatformError as problem:
+                    error = str(problem) or problem.__class__.__name__
+                    failed.append(change)
+                    continue
+                updated.append(change)
+                await self.remember_subscription(
+                    SANDBOX_ID,
+                    subscription.id,
+                    str(getattr(result, "endpoint", moved) or moved),
+                    getattr(result, "salt", None) or subscription.salt,
+                    getattr(result, "previous_salt", None) or subscription.previous_salt,
+                )
+        report = RetargetReport(old_base, new_base, tuple(updated), still_old, tuple(failed), error)
+        self.last_retarget_report = report
+        return report
 
     async def _sync_sandbox_salts(self) -> None:
         """Subscriptions made outside the window (CLI, another run) verify from the first delivery on."""
@@ -524,7 +649,23 @@ class AppServices:
         rules = response_rules_from_settings(settings)  # the rules saved from the Inspector's dialog
         tls = await self._receiver_certificate() if settings.receiver_https else None
         self.receiver = Receiver(self.captures, self.salt_source, host=host, port=port, rules=rules, tls=tls)
-        await self.receiver.start(fallback_to_free_port=True)
+        self._receiver_wanted_port = port
+        await self._start_on_some_port(self.receiver, (port, settings.receiver_last_port))
+
+    @staticmethod
+    async def _start_on_some_port(receiver: Receiver, ports: Iterable[int]) -> None:
+        """The first of `ports` that is free (0 and repeats skipped), else any free one."""
+        from benji_desktop.receiver import PortInUseError
+
+        for port in dict.fromkeys(p for p in ports if p):
+            receiver.requested_port = port
+            try:
+                await receiver.start()
+                return
+            except PortInUseError:
+                continue
+        receiver.requested_port = 0
+        await receiver.start()
 
     # ----- HTTPS for the receiver ----------------------------------------------------------------------
 
@@ -553,11 +694,15 @@ class AppServices:
         if receiver is None or (receiver.tls is not None) == enabled:
             return self.receiver_url
         tls = await self._receiver_certificate() if enabled else None
+        old_base = receiver.url
         # The same Receiver object restarts, so its listeners (the Inspector's list), rules and forward stay.
         await receiver.stop()
         receiver.tls = tls
-        receiver.requested_port = receiver.port
-        await receiver.start(fallback_to_free_port=True)
+        await self._start_on_some_port(receiver, (receiver.port, self._receiver_wanted_port))
+        if receiver.port != self.settings.receiver_last_port:
+            self.settings_store.update(receiver_last_port=receiver.port)
+        # The scheme (and perhaps the port) changed: subscriptions made with "Use my local receiver" follow it.
+        await self.retarget_local_subscriptions(old_base, receiver.url)
         for listener in list(self._receiver_listeners):
             listener(receiver.url)
         return receiver.url
@@ -601,8 +746,21 @@ class AppServices:
             await asyncio.sleep(self.retention_interval_seconds)
 
     @property
+    def receiver_busy_port(self) -> int | None:
+        """The port the receiver was asked for when it listens on another one (it was busy), else None."""
+        receiver = self.receiver
+        wanted = self._receiver_wanted_port
+        if receiver is None or not receiver.running or not wanted or receiver.port == wanted:
+            return None
+        return wanted
+
+    @property
     def receiver_port_note(self) -> str:
-        return str(getattr(self.receiver, "port_note", "") or "") if self.receiver is not None else ""
+        """Derived from where the receiver listens now, so it holds after any restart (HTTPS toggle included)."""
+        busy = self.receiver_busy_port
+        if busy is None or self.receiver is None:
+            return ""
+        return f"Port {busy} is in use by another program; listening on port {self.receiver.port} instead."
 
     async def stop(self) -> None:
         """Reverse order of start: retention, receiver, clients, sandbox, then the capture store is closed."""

@@ -63,6 +63,9 @@ class Settings:
     environment_urls: Mapping[str, UrlOverride] = field(default_factory=dict)
     receiver_host: str = "127.0.0.1"
     receiver_port: int = 8787
+    # The port the receiver actually listened on last time: when receiver_port is busy at the next start it is
+    # tried before a random one, so subscriptions to the fallback address keep working across restarts.
+    receiver_last_port: int = 0
     receiver_response_status: int = 200
     receiver_response_body: str = '{"received":true}'
     receiver_response_content_type: str = "application/json"
@@ -236,6 +239,7 @@ _VALIDATORS: dict[str, Callable[[str, object], object]] = {
     "environment_urls": _url_overrides,
     "receiver_host": lambda n, v: _text(n, v).strip() or "127.0.0.1",
     "receiver_port": lambda n, v: _integer(n, v, 0, 65535),
+    "receiver_last_port": lambda n, v: _integer(n, v, 0, 65535),
     "receiver_response_status": lambda n, v: _integer(n, v, 100, 599),
     "receiver_response_body": _text,
     "receiver_response_content_type": _text,
