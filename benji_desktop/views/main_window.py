@@ -343,6 +343,7 @@ class MainWindow(QMainWindow):
         self.show_receiver()
         self.show_secrets_backend()
         self.show_environment(self.services.current_environment)
+        self.show_retarget_report()
         spawn(self.refresh_current())
         spawn(self.build_remaining_tabs())
 
@@ -361,9 +362,16 @@ class MainWindow(QMainWindow):
         self.receiver_label.setToolTip(note or "Subscribe this URL to see deliveries in the Inspector")
         self.ui.action_copy_receiver_url.setEnabled(bool(url))
         if note:
-            # Said in the permanent label, not a transient message the next "Done: …" would replace.
-            busy = getattr(self.services.receiver, "requested_port", None)
+            # Said in the permanent label, not a transient message the next "Done: …" would replace; derived
+            # from the services each time, so it holds after the HTTPS toggle restarts the receiver.
+            busy = self.services.receiver_busy_port
             self.receiver_label.setText(f"Receiver: {url} ⚠ ({busy} was busy)" if busy else f"Receiver: {url} ⚠")
+
+    def show_retarget_report(self) -> None:
+        """The receiver moved (another port, or HTTPS): say which subscriptions followed and which did not."""
+        report = self.services.last_retarget_report
+        if report is not None and report.message:
+            self.runner.show_status(report.message, 20000)
 
     def show_secrets_backend(self) -> None:
         store = self.services.secret_store

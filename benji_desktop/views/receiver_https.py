@@ -112,7 +112,10 @@ class ReceiverHttpsControls:
         url = str(outcome.value or "")
         if enabled and self.services.receiver_tls is not None:
             self.show_certificate()
-        self.window.runner.show_status(f"Receiver now on {url}" if url else "Receiver: saved for the next start")
+        report = self.services.last_retarget_report
+        moved = report.message if report is not None and report.new_base == url else ""
+        status = f"Receiver now on {url}" if url else "Receiver: saved for the next start"
+        self.window.runner.show_status(f"{status}. {moved}" if moved else status, 20000 if moved else 8000)
         return url
 
     def receiver_changed(self) -> None:
