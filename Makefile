@@ -28,8 +28,16 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(PY) -m mypy benji_desktop
 
+# The Qt suite runs in its own process, verbosely, so that a hard crash names its test. A crash (killed by a
+# signal, exit > 128) of that process is re-run once, loudly: a rare segfault inside Qt's event loop during
+# tests/ui is a known open bug (CONTRIBUTING.md, "Known issues"). Test failures are never re-run.
 pytest: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -p no:cacheprovider
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -p no:cacheprovider tests/unit tests/integration
+	@QT_QPA_PLATFORM=offscreen $(PY) -m pytest -v -p no:cacheprovider tests/ui; rc=$$?; \
+	if [ $$rc -gt 128 ]; then \
+	  echo "!! tests/ui crashed (exit $$rc, see the test named above): known issue, running tests/ui once more"; \
+	  QT_QPA_PLATFORM=offscreen $(PY) -m pytest -v -p no:cacheprovider tests/ui; \
+	else exit $$rc; fi
 
 ## Compile ui/*.ui and resources/ into benji_desktop/views/generated (committed; a test checks freshness).
 forms: $(STAMP)
