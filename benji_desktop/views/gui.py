@@ -159,17 +159,30 @@ class AfterFirstPaint(QObject):
         self._then = then
         self._fired = False
         window.installEventFilter(self)
-        QTimer.singleShot(FIRST_PAINT_FALLBACK_MS, self._fire)
+        # Timers owned by this object (a child of the window): if the window is closed and deleted before they
+        # fire, they die with it. A bare QTimer.singleShot would call `_fire` on a deleted window and crash.
+        self._fallback = self._timer(FIRST_PAINT_FALLBACK_MS)
+        self._after_paint = self._timer(0, start=False)
+
+    def _timer(self, interval_ms: int, *, start: bool = True) -> QTimer:
+        timer = QTimer(self)
+        timer.setSingleShot(True)
+        timer.setInterval(interval_ms)
+        timer.timeout.connect(self._fire)
+        if start:
+            timer.start()
+        return timer
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if not self._fired and event.type() == QEvent.Type.Paint:
-            QTimer.singleShot(0, self._fire)
+            self._after_paint.start()
         return False
 
     def _fire(self) -> None:
         if self._fired:
             return
         self._fired = True
+        self._fallback.stop()
         self._window.removeEventFilter(self)
         self._then()
 

@@ -15,6 +15,7 @@ from benji_desktop import __version__
 from benji_desktop.domain.environments import Environment
 from benji_desktop.views.clipboard import copy_text
 from benji_desktop.views.generated.ui_main_window import Ui_MainWindow
+from benji_desktop.views.lifetime import while_alive
 from benji_desktop.views.presentation import PresentationMode
 
 if TYPE_CHECKING:  # the tabs (and asyncio, with the status bar's action runner) load after the first paint
@@ -349,7 +350,7 @@ class MainWindow(QMainWindow):
 
     def _connect_started(self, attribute: str, tab: Any) -> None:
         if attribute == "webhooks_tab" and self.services.sandbox is not None:
-            self.services.sandbox.add_delivery_listener(tab.delivery_logged)
+            self.services.sandbox.add_delivery_listener(while_alive(tab, tab.delivery_logged))
         elif attribute == "inspector_tab":
             set_receiver = getattr(tab, "set_receiver", None)
             if callable(set_receiver):

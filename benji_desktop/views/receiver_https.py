@@ -10,6 +10,7 @@ from PySide6.QtGui import QAction, QFontDatabase
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from benji_desktop.views.clipboard import copy_text
+from benji_desktop.views.lifetime import while_alive
 from benji_desktop.views.tasks import spawn
 
 if TYPE_CHECKING:
@@ -93,7 +94,7 @@ class ReceiverHttpsControls:
         menu.addAction(self.toggle_action)
         menu.addAction(self.certificate_action)
         self.dialog: CertificateDialog | None = None
-        self.services.add_receiver_listener(lambda _url: self.receiver_changed())
+        self.services.add_receiver_listener(while_alive(window, lambda _url: self.receiver_changed()))
 
     async def set_https(self, enabled: bool) -> str | None:
         """Restart the receiver with (or without) TLS; with TLS, show the fingerprint at once."""

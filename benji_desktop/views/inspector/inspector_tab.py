@@ -49,6 +49,7 @@ from benji_desktop.views.inspector.capture_table_model import (
 )
 from benji_desktop.views.inspector.detail_pane import CaptureDetailPane
 from benji_desktop.views.inspector.dialogs import ImportDialog, ReplayDialog, ReplayRequest, ResponseRulesDialog
+from benji_desktop.views.lifetime import while_alive
 from benji_desktop.views.presentation import PresentationMode
 from benji_desktop.views.tasks import spawn
 
@@ -168,6 +169,8 @@ class InspectorTab(QWidget):
         self._subscription_id: int | None = None  # "show captures for subscription #n" (cleared with the filter)
 
         self.model = CaptureTableModel(store, parent=self)
+        # The receiver calls this from the loop, also while it stops after the window has gone.
+        self._enqueue = while_alive(self.model, self.model.enqueue)
         self.ui.table_view.setModel(self.model)
         self.ui.table_view.setItemDelegateForColumn(COLUMN_VERDICT, VerdictBadgeDelegate(self.ui.table_view))
         self._size_columns()
@@ -228,7 +231,7 @@ class InspectorTab(QWidget):
             parent=parent,
         )
         # The periodic retention run drops the oldest captures: recount so the list's end is right.
-        services.add_retention_listener(lambda _deleted: tab.model.refresh())
+        services.add_retention_listener(while_alive(tab, lambda _deleted: tab.model.refresh()))
         tab._services = services
         tab._presentation.set_enabled(services.settings.presentation_mode)
         tab.ui.salts_button.setEnabled(True)
@@ -352,12 +355,12 @@ class InspectorTab(QWidget):
         if receiver is self._receiver:
             return
         if self._receiver is not None and hasattr(self._receiver, "remove_listener"):
-            self._receiver.remove_listener(self.model.enqueue)
+            self._receiver.remove_listener(self._enqueue)
         self._receiver = receiver
         if receiver is not None:
-            receiver.add_listener(self.model.enqueue)
+            receiver.add_listener(self._enqueue)
             if hasattr(receiver, "add_update_listener"):
-                receiver.add_update_listener(self._on_capture_updated)
+                receiver.add_update_listener(while_alive(self, self._on_capture_updated))
             self.ui.receiver_label.setText(f"Receiver listening on <b>{receiver.url}</b>")
             forward = getattr(receiver, "forward_to", None)
             self.ui.forward_edit.setText(forward or "")
