@@ -29,15 +29,15 @@ typecheck: $(STAMP)
 	$(PY) -m mypy benji_desktop
 
 # The Qt suite runs in its own process, verbosely, so that a hard crash names its test. A crash (killed by a
-# signal, exit > 128) of that process is re-run once, loudly: a rare segfault inside Qt's event loop during
-# tests/ui is a known open bug (CONTRIBUTING.md, "Known issues"). Test failures are never re-run.
+# signal, exit > 128) of that process is re-run, at most twice, loudly: a rare segfault inside Qt's event loop
+# during tests/ui is a known open bug (CONTRIBUTING.md, "Known issues"). Test failures are never re-run.
 pytest: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -p no:cacheprovider tests/unit tests/integration
-	@QT_QPA_PLATFORM=offscreen $(PY) -m pytest -v -p no:cacheprovider tests/ui; rc=$$?; \
-	if [ $$rc -gt 128 ]; then \
-	  echo "!! tests/ui crashed (exit $$rc, see the test named above): known issue, running tests/ui once more"; \
-	  QT_QPA_PLATFORM=offscreen $(PY) -m pytest -v -p no:cacheprovider tests/ui; \
-	else exit $$rc; fi
+	@for attempt in 1 2 3; do \
+	  QT_QPA_PLATFORM=offscreen $(PY) -X faulthandler -m pytest -v -p no:cacheprovider tests/ui; rc=$$?; \
+	  if [ $$rc -le 128 ]; then exit $$rc; fi; \
+	  echo "!! tests/ui crashed (exit $$rc, attempt $$attempt; the test is named above): known issue"; \
+	done; exit 1
 
 ## Compile ui/*.ui and resources/ into benji_desktop/views/generated (committed; a test checks freshness).
 forms: $(STAMP)
