@@ -6,6 +6,7 @@ import argparse
 import math
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -28,59 +29,41 @@ class CommandError(Exception):
         self.code = code
 
 
-def port(text: str) -> int:
-    """An argparse type: a TCP port number, 0 (pick a free one) to 65535."""
-    try:
-        number = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (0-65535)") from None
-    if not 0 <= number <= 65535:
-        raise argparse.ArgumentTypeError(f"{number} is not a port number (0-65535)")
-    return number
+def _number_type(
+    parse: Callable[[str], float], accept: Callable[[float], bool], unreadable: str, refused: str
+) -> Callable[[str], Any]:
+    """An argparse type: `parse` the text, then `accept` the value; each message names the text as given."""
+
+    def convert(text: str) -> Any:
+        try:
+            number = parse(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(unreadable.format(text=repr(text))) from None
+        if not accept(number):
+            raise argparse.ArgumentTypeError(refused.format(text=repr(text), number=number))
+        return number
+
+    return convert
 
 
-def positive_float(text: str) -> float:
-    """An argparse type: a finite number above zero."""
-    try:
-        number = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not math.isfinite(number) or number <= 0:
-        raise argparse.ArgumentTypeError(f"{text!r} must be a number above zero")
-    return number
-
-
-def non_negative_float(text: str) -> float:
-    """An argparse type: a finite number, zero or more."""
-    try:
-        number = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not math.isfinite(number) or number < 0:
-        raise argparse.ArgumentTypeError(f"{text!r} must be zero or more")
-    return number
-
-
-def positive_int(text: str) -> int:
-    """An argparse type: a whole number above zero."""
-    try:
-        number = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if number <= 0:
-        raise argparse.ArgumentTypeError(f"{number} must be above zero")
-    return number
-
-
-def http_status(text: str) -> int:
-    """An argparse type: an HTTP status code a server may answer with (100-599)."""
-    try:
-        number = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not an HTTP status (100-599)") from None
-    if not 100 <= number <= 599:
-        raise argparse.ArgumentTypeError(f"{number} is not an HTTP status (100-599)")
-    return number
+#: A TCP port number, 0 (pick a free one) to 65535.
+port = _number_type(
+    int, lambda n: 0 <= n <= 65535, "{text} is not a port number (0-65535)", "{number} is not a port number (0-65535)"
+)
+#: A finite number above zero.
+positive_float = _number_type(
+    float, lambda n: math.isfinite(n) and n > 0, "{text} is not a number", "{text} must be a number above zero"
+)
+#: A finite number, zero or more.
+non_negative_float = _number_type(
+    float, lambda n: math.isfinite(n) and n >= 0, "{text} is not a number", "{text} must be zero or more"
+)
+#: A whole number above zero.
+positive_int = _number_type(int, lambda n: n > 0, "{text} is not a whole number", "{number} must be above zero")
+#: An HTTP status code a server may answer with.
+http_status = _number_type(
+    int, lambda n: 100 <= n <= 599, "{text} is not an HTTP status (100-599)", "{number} is not an HTTP status (100-599)"
+)
 
 
 def salt_value(text: str) -> str:
